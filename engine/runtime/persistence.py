@@ -1,0 +1,399 @@
+"""Reading and writing the dossier aggregate: rows, task projections, the event chain."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from engine.audit.chain import GENESIS, event_hash, state_hash
+from engine.definitions.executable import ExecutableDefinition, TaskKind
+from engine.definitions.organisation import Organisation
+from engine.digitisation.projection import dossier_columns
+from engine.notify.outbox import Address, OutboxWriter
+from engine.store.models import (
+    CounterRow,
+    DefinitionRow,
+    DossierRow,
+    EventRow,
+    TaskRow,
+    TimerRow,
+)
+
+from .commands import Actor
+from .deadlines import desired_timers
+from .dossier import (
+    Applicant,
+    ApplyContext,
+    Channel,
+    Dossier,
+    DossierStatus,
+    OpenTask,
+    search_text,
+)
+from .errors import DefinitionNotFound
+from .spiff import ProcessSpecs, SpecCache, WorkflowCodec
+
+__all__ = [
+    "Effects",
+    "LoadedDefinition",
+    "sync_timers",
+    "record_event",
+    "save_dossier",
+    "DefinitionCache",
+    "dossier_from_rows",
+    "insert_dossier",
+    "next_dossier_code",
+    "open_task_rows",
+]
+
+
+@dataclass(frozen=True)
+class LoadedDefinition:
+    id: int
+    definition: ExecutableDefinition
+    specs: ProcessSpecs
+
+
+class DefinitionCache:
+    """Deployed definitions by id, with their parsed specs; rows are immutable, so never stale."""
+
+    def __init__(self, organisation: Organisation | None = None) -> None:
+        self._organisation = organisation
+        self._definitions: dict[int, ExecutableDefinition] = {}
+        self._specs = SpecCache()
+        self._lock = threading.Lock()
+
+    def remember(self, definition_id: int, definition: ExecutableDefinition) -> None:
+        with self._lock:
+            self._definitions[definition_id] = definition
+
+    def get(self, session: Session, definition_id: int) -> LoadedDefinition:
+        with self._lock:
+            definition = self._definitions.get(definition_id)
+        if definition is None:
+            row = session.get(DefinitionRow, definition_id)
+            if row is None:
+                raise DefinitionNotFound(f"Không có quy trình số {definition_id}.")
+            definition = _definition_from_row(row, self._organisation)
+            self.remember(definition_id, definition)
+        return LoadedDefinition(
+            definition_id, definition, self._specs.get(definition_id, definition)
+        )
+
+
+def _definition_from_row(
+    row: DefinitionRow, organisation: Organisation | None
+) -> ExecutableDefinition:
+    """The deployed definition, executing exactly the XML that was deployed."""
+    from engine.definitions.bpmn_import import import_bpmn
+
+    imported = import_bpmn(row.bpmn_xml, row.source_name, organisation)
+    definition = dataclasses.replace(
+        imported, bpmn_xml=row.bpmn_xml, source_format=row.source_format
+    )
+    if definition.content_hash != row.content_hash:
+        raise DefinitionNotFound(
+            f"Quy trình {row.code} phiên bản {row.version} đã bị sửa trong cơ sở dữ liệu "
+            "(mã băm không khớp)."
+        )
+    return definition
+
+
+def open_task_rows(session: Session, dossier_id: int) -> list[TaskRow]:
+    query = select(TaskRow).where(TaskRow.dossier_id == dossier_id, TaskRow.status == "open")
+    return list(session.scalars(query))
+
+
+def dossier_from_rows(
+    row: DossierRow, tasks: Iterable[TaskRow], loaded: LoadedDefinition, codec: WorkflowCodec
+) -> Dossier:
+    dossier = Dossier(
+        id=row.id,
+        code=row.code,
+        definition=loaded.definition,
+        definition_id=row.definition_id,
+        agency_id=row.agency_id,
+        applicant=Applicant.from_dict(row.applicant),
+        channel=Channel(row.channel),
+        status=DossierStatus(row.status),
+        received_at=row.received_at,
+        received_by=row.received_by,
+        data=copy.deepcopy(row.data),  # deep: JSON columns only notice reassignment
+        outcome=copy.deepcopy(row.outcome),
+        due_at=row.due_at,
+        original_due_at=row.original_due_at,
+        finished_at=row.finished_at,
+        closed_at=row.closed_at,
+        paused_at=row.paused_at,
+        pause_kind=row.pause_kind,
+        remaining_minutes=row.remaining_minutes,
+        supplement_count=row.supplement_count,
+        overdue=row.overdue,
+        apologised=row.apologised,
+        apology_requested=row.apology_requested,
+        workflow=codec.loads(row.state, loaded.specs) if row.state else None,
+    )
+    for task in tasks:
+        dossier.open_tasks[task.key] = OpenTask(
+            key=task.key,
+            spiff_id=task.spiff_id or "",
+            step_id=task.step_id,
+            kind=TaskKind(task.kind),
+            name=task.name,
+            unit=task.unit_id,
+            role=task.role,
+            created_at=task.created_at,
+            due_at=task.due_at,
+            assignee_id=task.assignee_id,
+            late=task.late,
+            escalation=task.escalation,
+            warned=task.warned,
+        )
+    return dossier
+
+
+def next_dossier_code(session: Session, electronic_id: str, local_day: datetime) -> str:
+    """`<agency electronic id>-<yymmdd>-<NNNN>`, unique under concurrency (an upsert counter)."""
+    day = local_day.strftime("%y%m%d")
+    key = f"{electronic_id}-{day}"
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(CounterRow)
+        .values(key=key, value=1)
+        .on_conflict_do_update(index_elements=["key"], set_={"value": CounterRow.value + 1})
+        .returning(CounterRow.value)
+    )
+    value = session.connection().execute(statement).scalar_one()  # Core: no ORM overhead
+    return f"{key}-{value:04d}"
+
+
+class SyncQueue(Protocol):
+    """The national portal's sync outbox (engine.digitisation.sync.PortalSync)."""
+
+    def fingerprint(self, row: DossierRow) -> tuple[Any, ...]: ...
+
+    def queue(
+        self,
+        session: Session,
+        row: DossierRow,
+        seq: int,
+        before: tuple[Any, ...] | None,
+        now: datetime,
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What a command writes besides the dossier: timers, notifications, the portal's copy."""
+
+    ctx: ApplyContext
+    outbox: OutboxWriter
+    sync: SyncQueue | None = None
+
+
+def insert_dossier(
+    session: Session,
+    dossier: Dossier,
+    effects: Effects,
+    command: str,
+    payload: dict[str, Any],
+    actor: Actor,
+) -> DossierRow:
+    row = DossierRow(
+        code=dossier.code,
+        definition_id=dossier.definition_id,
+        procedure_code=dossier.definition.procedure.code,
+        agency_id=dossier.agency_id,
+        received_at=dossier.received_at,
+        received_by=dossier.received_by,
+        version=1,
+        last_seq=0,
+        last_hash=GENESIS,
+    )
+    _copy_to_row(dossier, row, effects.ctx.codec)
+    session.add(row)
+    session.flush()
+    dossier.id = row.id
+    _write_tasks(session, row.id, dossier, {})
+    event = record_event(session, row, dossier, command, payload, actor, effects.ctx.now)
+    _write_effects(session, row, dossier, effects, event.seq)
+    return row
+
+
+def save_dossier(
+    session: Session,
+    row: DossierRow,
+    dossier: Dossier,
+    task_rows: Iterable[TaskRow],
+    effects: Effects,
+) -> None:
+    """Write the dossier after one or more recorded events: row, tasks, timers, outbox,
+    and the portal's sync outbox when what the portal reads has changed."""
+    before = effects.sync.fingerprint(row) if effects.sync is not None else None
+    _copy_to_row(dossier, row, effects.ctx.codec)
+    _write_tasks(session, row.id, dossier, {t.key: t for t in task_rows})
+    _write_effects(session, row, dossier, effects, row.last_seq)
+    if effects.sync is not None:
+        effects.sync.queue(session, row, row.last_seq, before, effects.ctx.now)
+
+
+def _write_effects(
+    session: Session, row: DossierRow, dossier: Dossier, effects: Effects, seq: int
+) -> None:
+    sync_timers(session, row.id, dossier, effects.ctx)
+    applicant = Address(None, None, dossier.applicant.email, dossier.applicant.phone)
+    effects.outbox.write(
+        session,
+        dossier.take_notifications(),
+        dossier_id=row.id,
+        seq=seq,
+        applicant=applicant,
+        now=effects.ctx.now,
+    )
+
+
+def sync_timers(session: Session, dossier_id: int, dossier: Dossier, ctx: ApplyContext) -> None:
+    """Make the pending timer rows exactly the timers the dossier needs now."""
+    wanted = {(t.kind.value, t.task, t.due_at): t for t in desired_timers(dossier, ctx)}
+    pending = session.scalars(
+        select(TimerRow).where(TimerRow.dossier_id == dossier_id, TimerRow.status == "pending")
+    )
+    have = set()
+    for timer in pending:
+        key = (timer.kind, timer.task_key, timer.due_at)
+        if key in wanted and key not in have:
+            have.add(key)
+        else:
+            timer.status = "cancelled"
+    for key, spec in wanted.items():
+        if key not in have:
+            session.add(
+                TimerRow(
+                    dossier_id=dossier_id,
+                    kind=spec.kind.value,
+                    task_key=spec.task,
+                    due_at=spec.due_at,
+                    status="pending",
+                    created_at=ctx.now,
+                    attempts=0,
+                )
+            )
+
+
+def _copy_to_row(dossier: Dossier, row: DossierRow, codec: WorkflowCodec) -> None:
+    row.applicant_name = dossier.applicant.name
+    row.applicant_search = search_text(dossier.applicant.name)
+    row.applicant_id_number = dossier.applicant.id_number
+    row.applicant = dossier.applicant.to_dict()
+    row.channel = dossier.channel.value
+    row.status = dossier.status.value
+    row.due_at = dossier.due_at
+    row.original_due_at = dossier.original_due_at
+    row.finished_at = dossier.finished_at
+    row.closed_at = dossier.closed_at
+    row.paused_at = dossier.paused_at
+    row.pause_kind = dossier.pause_kind
+    row.remaining_minutes = dossier.remaining_minutes
+    row.supplement_count = dossier.supplement_count
+    row.overdue = dossier.overdue
+    row.apologised = dossier.apologised
+    row.apology_requested = dossier.apology_requested
+    row.data = dict(dossier.data)
+    row.outcome = dict(dossier.outcome)
+    row.state = codec.dumps(dossier.workflow) if dossier.workflow is not None else b""
+    for column, value in dossier_columns(dossier.definition.procedure.fee, row.outcome).items():
+        setattr(row, column, value)
+
+
+def _write_tasks(
+    session: Session, dossier_id: int, dossier: Dossier, existing: dict[str, TaskRow]
+) -> None:
+    opened, closed, touched = dossier.take_changes()
+    for task in opened:
+        if task.key in {c.key for c in closed}:
+            continue  # opened and closed by one command: nothing to show in an inbox
+        row = TaskRow(
+            dossier_id=dossier_id,
+            key=task.key,
+            spiff_id=task.spiff_id,
+            step_id=task.step_id,
+            kind=task.kind.value,
+            name=task.name,
+            unit_id=task.unit,
+            role=task.role,
+            status="open",
+            assignee_id=task.assignee_id,
+            created_at=task.created_at,
+            due_at=task.due_at,
+            late=task.late,
+            escalation=task.escalation,
+            warned=task.warned,
+            form_data={},
+        )
+        session.add(row)
+        existing[task.key] = row
+    for key in touched:
+        live = dossier.open_tasks.get(key)
+        if live is not None and key in existing:
+            existing[key].assignee_id = live.assignee_id
+            existing[key].late = live.late
+            existing[key].escalation = live.escalation
+            existing[key].warned = live.warned
+    for closure in closed:
+        closed_row = existing.get(closure.key)
+        if closed_row is None:
+            continue
+        closed_row.status = closure.status
+        closed_row.completed_at = closure.at
+        closed_row.completed_by = closure.by
+        closed_row.decision = closure.decision
+        closed_row.form_data = dict(closure.form_data)
+
+
+def record_event(
+    session: Session,
+    row: DossierRow,
+    dossier: Dossier,
+    command: str,
+    payload: dict[str, Any],
+    actor: Actor,
+    now: datetime,
+) -> EventRow:
+    seq = row.last_seq + 1
+    occurred = now.astimezone(UTC)
+    state = state_hash(dossier.snapshot())
+    digest = event_hash(
+        prev_hash=row.last_hash,
+        dossier_code=row.code,
+        seq=seq,
+        occurred_at=occurred.isoformat(),
+        actor=actor.username,
+        command=command,
+        payload=payload,
+        state=state,
+    )
+    event = EventRow(
+        dossier_id=row.id,
+        seq=seq,
+        occurred_at=occurred,
+        actor=actor.username,
+        command=command,
+        payload=payload,
+        state_hash=state,
+        prev_hash=row.last_hash,
+        hash=digest,
+    )
+    session.add(event)
+    row.last_seq = seq
+    row.last_hash = digest
+    return event
