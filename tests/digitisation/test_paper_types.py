@@ -66,11 +66,7 @@ def test_the_catalogue_file_is_recognised_and_not_taken_for_a_procedure() -> Non
 
 def write_procedure(folder: Path, paper_type: str, result_type: str = "GKS") -> Path:
     source = (FIXTURES / "good" / "khai_sinh.yaml").read_text(encoding="utf-8")
-    source = source.replace(
-        '{code: GCS, name: "Giấy chứng sinh", required: true, digitize: true}',
-        f'{{code: GCS, name: "Giấy chứng sinh", required: true, digitize: true, '
-        f"paper_type: {paper_type}}}",
-    )
+    source = source.replace("reusable: true, paper_type: GCS}", f"paper_type: {paper_type}}}")
     source = source.replace(
         'result: {name: "Giấy khai sinh", electronic: true}',
         f'result: {{name: "Giấy khai sinh", electronic: true, paper_type: {result_type}}}',
