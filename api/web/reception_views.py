@@ -163,9 +163,9 @@ def _posted_form(procedure: Procedure) -> ReceptionForm:
         for c in procedure.components
         if (chosen := request.form.get(f"reuse_{c.code}", "").strip()) and chosen != "scan"
     }
-    page.ticked |= set(page.reuse)
     page.reason = request.form.get("reason", "").strip()
     page.ticked = {c.code for c in procedure.components if request.form.get(f"tick_{c.code}")}
+    page.ticked |= set(page.reuse)
     for component in procedure.components:
         _read_file(page, component)
     page.application = [
