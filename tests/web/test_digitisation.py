@@ -242,3 +242,27 @@ def test_the_administrator_sees_dead_letters_and_sends_them_again(
     assert "Không có bản ghi nào gửi lỗi" in page
     bad = client.post("/admin/sync/retry", data={"csrf_token": token, "id": "abc"})
     assert bad.status_code == 422
+
+
+# --- post -----------------------------------------------------------------------------------
+
+
+def test_postal_staff_receive_on_the_post_channel_with_the_items_number(
+    client: FlaskClient, engine: Engine
+) -> None:
+    engine.users.create("buudien", "Phan Văn Bưu", None, ["postal"], "mật-khẩu-thử-nghiệm")
+    token = login(client, "buudien")
+    at_desk = reception(client, token, action="receive", postal_item="EB123456785VN")
+    assert at_desk.status_code == 403
+    assert "chỉ tiếp nhận hồ sơ qua dịch vụ bưu chính công ích" in text(at_desk)
+    scans = {f"file_{c}": (io.BytesIO(PDF), f"{c}.pdf") for c in ("TK", "GCS")}
+    received = reception(
+        client, token, action="receive", channel="post", postal_item="eb 123456785 vn", **scans
+    )
+    assert received.status_code == 302, text(received)
+    code = received.headers["Location"].rsplit("/", 1)[1]
+    dossier = engine.runtime.get(code)
+    assert (dossier.channel, dossier.outcome["postal_reception"]) == (
+        "post",
+        {"item": "EB123456785VN"},
+    )
