@@ -160,6 +160,9 @@ class ComponentRecordSchema(ApiSchema):
     size = fields.Integer(allow_none=True)
     sha256 = fields.String(allow_none=True)
     reused_from = fields.String(allow_none=True)
+    digitized_code = fields.String(
+        allow_none=True, metadata={"description": "its code in the applicant's data store"}
+    )
     added_at = LocalDateTime(required=True)
     added_by = fields.String(allow_none=True)
     supplement = fields.Boolean(required=True, metadata={"description": "handed in later"})

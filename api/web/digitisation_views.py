@@ -23,6 +23,7 @@ from ..auth import engine, login_required
 from . import NAV, bp
 from .access import AUDITOR, readable_dossier
 from .common import actor, safe_next, user
+from .filters import vnd
 
 ADMINS = frozenset({"admin"})
 DESK_METHODS = {"cash": "Tiền mặt tại Bộ phận Một cửa", "transfer": "Chuyển khoản"}
@@ -137,6 +138,25 @@ def record_payment(code: str) -> Any:
     return redirect(back)
 
 
+@bp.post("/dossiers/<code>/payment/online")
+@login_required
+def start_online_payment(code: str) -> Any:
+    """Thông báo nộp phí trực tuyến: an order with the gateway; the citizen pays at its link."""
+    readable_dossier(code)
+    back = url_for("web.dossier", code=code)
+    try:
+        checkout = engine().payments.start_online(code, actor())
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(back)
+    flash(
+        f"Đã tạo thông báo nộp phí {vnd(checkout.amount)} (mã {checkout.order_ref}); "
+        f"người nộp thanh toán tại: {checkout.checkout_url}",
+        "info",
+    )
+    return redirect(back)
+
+
 # --- the national portal's sync -------------------------------------------------------------
 
 
@@ -173,6 +193,7 @@ class DossierDigitisation:
     to_scan: list[Any]
     fee: Any
     methods: dict[str, str]
+    online: bool  # a payment gateway is configured
 
 
 @bp.app_template_global()
@@ -180,5 +201,8 @@ def dossier_digitisation(code: str) -> DossierDigitisation:
     """Still to scan and the fee, for the dossier's and its tasks' pages."""
     current = engine()
     return DossierDigitisation(
-        current.digitisation.still_to_scan(code), current.payments.fee(code), DESK_METHODS
+        current.digitisation.still_to_scan(code),
+        current.payments.fee(code),
+        DESK_METHODS,
+        current.payments.gateway is not None,
     )

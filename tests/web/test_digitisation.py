@@ -11,11 +11,14 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
+from engine.clock import FakeClock
 from engine.digitisation.demo import sample_components
+from engine.digitisation.payments import HmacGateway
 from engine.runtime.engine import Engine
 from engine.runtime.reception import SubmittedComponent
 from engine.store.models_digitisation import PortalSyncRow
 
+from ..digitisation.peers import FakeGateway
 from .conftest import CITIZEN, hand_over, login, open_task, receive, text
 
 pytestmark = pytest.mark.postgres
@@ -266,3 +269,25 @@ def test_postal_staff_receive_on_the_post_channel_with_the_items_number(
         "post",
         {"item": "EB123456785VN"},
     )
+
+
+def test_a_payment_notice_is_made_with_the_gateway_from_the_dossier_page(
+    client: FlaskClient, engine: Engine, clock: FakeClock
+) -> None:
+    engine.repository.deploy_paths([CORRECTION])
+    officer = engine.users.get("tiepnhan").actor
+    papers = sample_components(engine, "1.004859")
+    code = engine.runtime.receive("1.004859", CITIZEN, officer, components=papers).dossier_code
+    token = login(client, "tiepnhan")
+    assert "Tạo thông báo nộp phí trực tuyến" not in text(client.get(f"/dossiers/{code}"))
+    unavailable = client.post(f"/dossiers/{code}/payment/online", data={"csrf_token": token})
+    assert "Chưa cấu hình cổng thanh toán trực tuyến" in text(
+        client.get(unavailable.headers["Location"])
+    )
+    fake = FakeGateway("khoa-bi-mat", clock)
+    with fake.running():
+        engine.payments.gateway = HmacGateway(fake.url, "UBNDXA", "khoa-bi-mat")
+        assert "Tạo thông báo nộp phí trực tuyến" in text(client.get(f"/dossiers/{code}"))
+        made = client.post(f"/dossiers/{code}/payment/online", data={"csrf_token": token})
+        page = text(client.get(made.headers["Location"]))
+    assert "Đã tạo thông báo nộp phí 15.000 đồng" in page and f"{fake.url}/checkout/" in page
