@@ -128,7 +128,7 @@ class PaymentConfig:
     gateway_name: str = "gateway"
     merchant_id: str = ""
     secret: str = ""  # shared HMAC key: notices signed with it are trusted
-    notify_url: str = ""  # default: <web.public_base_url>/api/v1/payments/notices
+    notify_url: str = ""  # default: <web.public_base_url>/api/v1/payments/callback
     return_url: str = ""  # default: <web.public_base_url>/tra-cuu
     tolerance_seconds: float = 300  # older (or future) notices are refused as replays
     timeout_seconds: float = 10

@@ -93,6 +93,11 @@ class ReceiveSchema(ApiSchema):
         load_default=dict,
         metadata={"description": "the application e-form (see /procedures/{code}/forms/…)"},
     )
+    postal_item = text(
+        40,
+        allow_none=True,
+        metadata={"description": "postal staff receiving by post: the item's number (EB…VN)"},
+    )
 
 
 class RefuseSchema(ReceiveSchema):
@@ -107,6 +112,7 @@ class ResumeSchema(ApiSchema):
 class ReturnResultSchema(ApiSchema):
     method = fields.String(load_default="desk", validate=one_of(["desk", "post", "online"]))
     tracking_number = text(100, allow_none=True)
+    address = text(500, allow_none=True, metadata={"description": "by post: where to send it"})
     note = text(2000, load_default="")
 
 
@@ -154,6 +160,9 @@ class ComponentRecordSchema(ApiSchema):
     size = fields.Integer(allow_none=True)
     sha256 = fields.String(allow_none=True)
     reused_from = fields.String(allow_none=True)
+    digitized_code = fields.String(
+        allow_none=True, metadata={"description": "its code in the applicant's data store"}
+    )
     added_at = LocalDateTime(required=True)
     added_by = fields.String(allow_none=True)
     supplement = fields.Boolean(required=True, metadata={"description": "handed in later"})
@@ -237,6 +246,7 @@ class Dossiers(MethodView):
             channel=reception["channel"],
             components=reception["components"],
             data=reception["data"],
+            postal_item=reception.get("postal_item"),
         )
         if outcome.dossier_code is None:
             missing = [{"code": c.code, "name": c.name} for c in outcome.missing]
@@ -484,7 +494,12 @@ class ReturnResult(MethodView):
     def post(self, args: dict[str, Any], code: str) -> dict[str, Any]:
         """Trả kết quả: the result goes to the applicant at the desk, by post or online."""
         engine().runtime.return_result(
-            code, caller().actor, args["method"], args.get("tracking_number"), args["note"]
+            code,
+            caller().actor,
+            args["method"],
+            args.get("tracking_number"),
+            args["note"],
+            args.get("address"),
         )
         return _dossier(code)
 

@@ -21,6 +21,7 @@ VIEW_MODULES = (
     "dossier_views",
     "procedure_views",
     "public_views",
+    "digitisation_views",
 )
 
 

@@ -9,11 +9,15 @@ after any event of its history.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from flask import flash, redirect, render_template, request, send_file, url_for
+from werkzeug.datastructures import FileStorage
 
 from engine.audit.history import EventView, ReplayResult
+from engine.digitisation.service import ResultFile
+from engine.files import FileRejected
+from engine.runtime.commands import ReturnResult
 from engine.runtime.dossier import DossierStatus
 from engine.runtime.errors import DomainError, InvalidCommand
 from engine.runtime.views import DossierView
@@ -89,11 +93,30 @@ def return_result(code: str) -> Any:
     method = request.form.get("method", "desk")
     tracking = request.form.get("tracking_number", "").strip() or None
     note = request.form.get("note", "").strip()
-    return _act(
-        code,
-        lambda: engine().runtime.return_result(code, actor(), method, tracking, note),
-        f"Đã trả kết quả hồ sơ {code}.",
-    )
+    address = request.form.get("address", "").strip() or None
+    returned = ReturnResult(user().id, method, tracking, note, address)
+
+    def act() -> None:
+        result = _result_file()
+        if result is None:
+            engine().runtime.return_result(code, actor(), method, tracking, note, address)
+        else:
+            engine().digitisation.return_with_result(code, actor(), result, returned)
+
+    return _act(code, act, f"Đã trả kết quả hồ sơ {code}.")
+
+
+def _result_file() -> ResultFile | None:
+    """The electronic result uploaded with the return, if any (it goes to the data store)."""
+    upload: FileStorage | None = request.files.get("result_file")
+    if upload is None or not upload.filename:
+        return None
+    try:
+        stored = engine().files.put(cast(BinaryIO, upload.stream), upload.filename, upload.mimetype)
+    except FileRejected as error:
+        raise InvalidCommand(str(error), field="result_file") from error
+    number = request.form.get("result_number", "").strip()[:100] or None
+    return ResultFile(stored, number=number)
 
 
 @bp.post("/dossiers/<code>/withdraw")

@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 from engine.definitions.executable import ExecutableDefinition
 from engine.definitions.model import Component, Procedure
+from engine.digitisation.views import ComponentOffer
 from engine.files import FileRejected, StoredFile, sniff_media_type
 from engine.runtime.dossier import Applicant, Channel
 from engine.runtime.errors import DomainError, InvalidCommand
@@ -41,9 +42,25 @@ class ReceptionForm:
     files: dict[str, StoredFile] = field(default_factory=dict)
     component_errors: dict[str, str] = field(default_factory=dict)
     channel: str = Channel.DESK.value
+    postal_item: str = ""
     reason: str = ""
     errors: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    looked_up: bool = False  # the officer asked for the applicant's stored papers
+    offers: dict[str, ComponentOffer] = field(default_factory=dict)
+    reuse: dict[str, str] = field(default_factory=dict)  # component → stored paper's code
+
+    @property
+    def still_to_scan(self) -> list[Component]:
+        """Papers handed in that must be digitised and have neither a scan nor a stored copy."""
+        return [
+            c
+            for c in self.procedure.components
+            if c.digitize
+            and c.code in self.ticked
+            and c.code not in self.files
+            and c.code not in self.reuse
+        ]
 
 
 @bp.get("/reception")
@@ -62,7 +79,15 @@ def reception_form(procedure_code: str) -> Any:
 @login_required
 def reception_submit(procedure_code: str) -> Any:
     page = _posted_form(_procedure(procedure_code))
-    if request.form.get("action") == "refuse":
+    action = request.form.get("action")
+    if action == "lookup" or page.looked_up:
+        try:
+            _look_up(page)
+        except DomainError as error:
+            return _failed(page, error)
+    if action == "lookup":
+        return _render(page)
+    if action == "refuse":
         return _refuse(page)
     return _receive(page)
 
@@ -131,8 +156,16 @@ def _posted_form(procedure: Procedure) -> ReceptionForm:
     page = _blank_form(procedure)
     page.applicant = fill(page.applicant.form, APPLICANT_PREFIX, request.form)
     page.channel = request.form.get("channel", Channel.DESK.value)
+    page.postal_item = request.form.get("postal_item", "").strip()
+    page.looked_up = bool(request.form.get("looked_up"))
+    page.reuse = {
+        c.code: chosen
+        for c in procedure.components
+        if (chosen := request.form.get(f"reuse_{c.code}", "").strip()) and chosen != "scan"
+    }
     page.reason = request.form.get("reason", "").strip()
     page.ticked = {c.code for c in procedure.components if request.form.get(f"tick_{c.code}")}
+    page.ticked |= set(page.reuse)
     for component in procedure.components:
         _read_file(page, component)
     page.application = [
@@ -140,6 +173,22 @@ def _posted_form(procedure: Procedure) -> ReceptionForm:
         for c, f in page.application
     ]
     return page
+
+
+def _look_up(page: ReceptionForm) -> None:
+    """The applicant's valid stored papers each reusable component may take (recorded)."""
+    identifier = _applicant(page.applicant.data).id_number
+    if not identifier:
+        page.looked_up = False
+        page.errors["lookup"] = (
+            "Nhập số định danh cá nhân (hoặc mã số thuế của tổ chức) hợp lệ để tra cứu kho."
+        )
+        return
+    offers = engine().datastore.offers(page.procedure.code, identifier, actor())
+    page.offers = {o.component: o for o in offers if o.papers}
+    page.looked_up = True
+    offered = {p.code for o in offers for p in o.papers}
+    page.reuse = {k: v for k, v in page.reuse.items() if v in offered}
 
 
 def _kept(filled: FilledForm) -> FilledForm:
@@ -196,6 +245,11 @@ def _submitted(page: ReceptionForm) -> list[SubmittedComponent]:
     for component in page.procedure.components:
         if component.code not in page.ticked:
             continue
+        if component.code in page.reuse:
+            papers.append(
+                SubmittedComponent(component.code, reused_from=page.reuse[component.code])
+            )
+            continue
         stored = page.files.get(component.code)
         papers.append(
             SubmittedComponent(
@@ -235,6 +289,7 @@ def _receive(page: ReceptionForm) -> Any:
             _channel(page.channel),
             _submitted(page),
             _data(page),
+            postal_item=page.postal_item or None,
         )
     except DomainError as error:
         return _failed(page, error)

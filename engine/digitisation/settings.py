@@ -46,7 +46,7 @@ def settings_from_config(config: Config) -> DigitisationSettings:
     return DigitisationSettings(
         paper_types=catalogue,
         gateway=gateway,
-        payment_notify_url=payment.notify_url or f"{base}/api/v1/payments/notices",
+        payment_notify_url=payment.notify_url or f"{base}/api/v1/payments/callback",
         payment_return_url=payment.return_url or f"{base}/tra-cuu",
         file_link_base=f"{base}/api/v1/papers",
     )

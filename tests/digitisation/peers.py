@@ -257,7 +257,7 @@ class NoticeEndpoint:
 
     @property
     def url(self) -> str:
-        return f"{self._server.url}/api/v1/payments/notices"
+        return f"{self._server.url}/api/v1/payments/callback"
 
     @contextmanager
     def running(self) -> Iterator[NoticeEndpoint]:

@@ -18,7 +18,7 @@ def test_defaults_have_no_gateway_and_no_portal_but_the_catalogue() -> None:
     settings = settings_from_config(config)
     assert settings.gateway is None and config.portal.url == ""
     assert settings.paper_types is not None and "GKS" in settings.paper_types
-    assert settings.payment_notify_url == "http://127.0.0.1:8000/api/v1/payments/notices"
+    assert settings.payment_notify_url == "http://127.0.0.1:8000/api/v1/payments/callback"
     assert settings.file_link("abc") == "http://127.0.0.1:8000/api/v1/papers/abc/file"
 
 
@@ -31,7 +31,7 @@ def test_a_gateway_comes_from_the_environment_with_its_secret() -> None:
     }
     settings = settings_from_config(load_config(environ=environ))
     assert isinstance(settings.gateway, HmacGateway) and settings.gateway.name == "paygov"
-    assert settings.payment_notify_url == "https://motcua.anhoa.gov.vn/api/v1/payments/notices"
+    assert settings.payment_notify_url == "https://motcua.anhoa.gov.vn/api/v1/payments/callback"
 
 
 def test_a_gateway_without_its_secret_is_a_configuration_error() -> None:

@@ -73,6 +73,31 @@ MATRIX: dict[str, tuple[str, str, str, Any, tuple[int, ...]]] = {
         "result", "POST", "/api/v1/dossiers/{code}/return-result", {},
         (200, 403, 403, 403, 403, 403, 403, 403, 401),
     ),
+    # digitisation: the data store needs grounds (a dossier being handled, or an audit)
+    "papers_handling": (
+        "justice", "GET", "/api/v1/applicants/079190001234/papers?dossier={code}", None,
+        (403, 200, 403, 403, 403, 403, 403, 403, 401),
+    ),
+    "access_log": (
+        "justice", "GET", "/api/v1/applicants/079190001234/access-log?reason=Thanh tra", None,
+        (403, 403, 403, 403, 403, 403, 200, 403, 401),
+    ),
+    "offers": (
+        "justice", "GET", "/api/v1/applicants/079190001234/offers?procedure=1.001193", None,
+        (200, 403, 403, 403, 403, 403, 403, 403, 401),
+    ),
+    "to_scan": (
+        "justice", "GET", "/api/v1/dossiers/{code}/to-scan", None,
+        (200, 200, 200, 200, 403, 403, 200, 403, 401),
+    ),
+    "sync": (
+        "justice", "GET", "/api/v1/admin/sync", None,
+        (403, 403, 403, 403, 403, 403, 403, 200, 401),
+    ),
+    "sync_retry": (
+        "justice", "POST", "/api/v1/admin/sync/retry", {},
+        (403, 403, 403, 403, 403, 403, 403, 200, 401),
+    ),
 }  # fmt: skip
 
 
