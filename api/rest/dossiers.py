@@ -549,6 +549,7 @@ class ComponentFile(MethodView):
         row = next((c for c in engine().runtime.components(code) if c.id == component_id), None)
         if row is None or not row.file_key or not engine().files.exists(row.file_key):
             raise NotFound(f"Hồ sơ {code} không có tệp cho thành phần số {component_id}.")
+        engine().digitisation.log_download(code, component_id, caller().actor)
         response = send_file(
             engine().files.open(row.file_key),
             mimetype=row.media_type or "application/octet-stream",

@@ -67,6 +67,7 @@ def dossier_file(code: str, component_id: int) -> Any:
     if not found or not found[0].file_key or not engine().files.exists(found[0].file_key):
         raise InvalidCommand("Thành phần hồ sơ này không có tệp đính kèm.")
     item = found[0]
+    engine().digitisation.log_download(code, component_id, actor())
     return send_file(
         engine().files.path_of(item.file_key or ""),
         mimetype=item.media_type or "application/octet-stream",

@@ -92,15 +92,7 @@ class DigitisationService:
             key = found.file_key if found is not None else None
             if found is None or key is None or not self._engine.files.exists(key):
                 raise PaperNotFound(f"Thành phần {component} của hồ sơ {code} chưa có tệp.")
-            applicant = (
-                lock_applicant(session, row.applicant_id_number)
-                if row.applicant_id_number
-                else None
-            )
-            if applicant is not None:
-                paper = found.digitized_code or f"{code}#{component}"
-                now = self._engine.clock.now()
-                record_access(session, applicant, actor, "open", grounds, now, [paper])
+            self._log_opening(session, row, found, actor, grounds)
             return OpenedComponent(
                 code,
                 component,
@@ -111,6 +103,34 @@ class DigitisationService:
             )
 
         return self._engine.in_transaction(work)
+
+    def log_download(self, code: str, component_id: int, actor: Actor) -> None:
+        """Record, in the applicant's access log, that a reader of the dossier (whom the
+        caller has authorised) downloaded one of its files."""
+
+        def work(session: Session) -> None:
+            row = self._engine.dossier_row(session, code)
+            found = session.get(ComponentRow, component_id)
+            if found is not None and found.dossier_id == row.id:
+                self._log_opening(session, row, found, actor, Grounds.dossier(code))
+
+        self._engine.in_transaction(work)
+
+    def _log_opening(
+        self,
+        session: Session,
+        row: DossierRow,
+        component: ComponentRow,
+        actor: Actor,
+        grounds: Grounds,
+    ) -> None:
+        if not row.applicant_id_number:
+            return
+        applicant = lock_applicant(session, row.applicant_id_number)
+        if applicant is None:
+            return
+        paper = component.digitized_code or f"{row.code}#{component.code}"
+        record_access(session, applicant, actor, "open", grounds, self._engine.clock.now(), [paper])
 
     def attach_scan(self, code: str, component: str, file: StoredFile, actor: Actor) -> str | None:
         """Attach a component's scan; returns its code in the applicant's store, if stored."""

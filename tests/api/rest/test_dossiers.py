@@ -292,3 +292,17 @@ def test_a_dossier_goes_from_reception_to_the_returned_result(
     tasks = client.get(f"/api/v1/dossiers/{code}/tasks", headers=auth("thanhtra")).get_json()
     assert [t["step_id"] for t in tasks] == ["tiep_nhan", "tham_dinh", "ky_duyet", "tra_ket_qua"]
     assert {t["status"] for t in tasks} == {"completed"}
+
+
+def test_each_download_of_a_scan_is_in_the_applicants_access_log(
+    client: FlaskClient, auth: Auth, rest_engine: Engine
+) -> None:
+    code = receive(client, auth)
+    listed = client.get(f"/api/v1/dossiers/{code}/components", headers=auth("tuphap")).get_json()
+    scan = next(c for c in listed if c["code"] == "GCS")
+    path = f"/api/v1/dossiers/{code}/components/{scan['id']}/file"
+    assert client.get(path, headers=auth("tuphap")).status_code == 200
+    auditor = rest_engine.users.get("thanhtra").actor
+    log = rest_engine.datastore.access_log(APPLICANT["id_number"], auditor, "Kiểm tra")
+    opened = [e for e in log if e.action == "open" and e.dossier_code == code]
+    assert [(e.actor, e.paper_code) for e in opened] == [("tuphap", scan["digitized_code"])]
