@@ -21,6 +21,9 @@ VIEW_MODULES = (
     "dossier_views",
     "procedure_views",
     "public_views",
+    "report_views",
+    "document_views",
+    "feedback_views",
 )
 
 
