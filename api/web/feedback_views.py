@@ -9,7 +9,7 @@ from flask import render_template, request
 from engine.reports.feedback import FeedbackKind, RatingValue
 from engine.runtime.errors import DomainError
 
-from ..auth import engine
+from ..auth import check_csrf, engine
 from ..citizen import allowed, published, rate_as_applicant
 from ..problems import status_of
 from ..reporting import feedback_service
@@ -39,6 +39,7 @@ def rating_form() -> Any:
 
 @bp.post("/danh-gia")
 def rate() -> Any:
+    check_csrf()
     if not allowed():
         return _rating_page(429, error=TOO_MANY)
     form = request.form
@@ -73,6 +74,7 @@ def feedback_form() -> Any:
 
 @bp.post("/phan-anh")
 def send_feedback() -> Any:
+    check_csrf()
     if not allowed():
         return _feedback_page(429, error=TOO_MANY)
     form = request.form
