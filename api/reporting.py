@@ -23,9 +23,10 @@ from engine.config import Config
 from engine.digitisation.rates import TARGETS, Ratio, digitisation_rates_by
 from engine.digitisation.rates import Period as RatesPeriod
 from engine.reports.feedback import FeedbackService
-from engine.reports.periods import Period
+from engine.reports.periods import Period, PeriodKind
 from engine.reports.scopes import UnknownUnit, agencies_under
 from engine.reports.service import ReportService
+from engine.runtime.errors import DomainError
 from engine.runtime.users import User
 
 from .auth import AuthError, engine
@@ -41,7 +42,18 @@ __all__ = [
     "feedback_service",
     "scope_rates",
     "ScopedRates",
+    "BadPeriod",
+    "parse_report_period",
+    "FIRST_YEAR",
+    "LAST_YEAR",
 ]
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+_KIND_EXAMPLE = {
+    PeriodKind.MONTH: "một tháng, ví dụ 2026-10",
+    PeriodKind.QUARTER: "một quý, ví dụ 2026-Q3",
+    PeriodKind.YEAR: "một năm, ví dụ 2026",
+}
 
 EVERYTHING_ROLES = frozenset({"auditor", "admin"})
 UNIT_ROLES = frozenset({"leader", "head"})
@@ -124,3 +136,35 @@ def scope_rates(period: Period, unit: str | None) -> ScopedRates:
         with_result=sum(r.with_result for r in chosen),
         ratios=ratios,
     )
+
+
+class BadPeriod(DomainError):
+    """A period that cannot be read, is out of range, or is not of the kind asked (400)."""
+
+    code = "invalid_period"
+
+
+def parse_report_period(
+    reports: ReportService, text: str, kind: PeriodKind | None = None
+) -> Period:
+    """``2026-10``, ``2026-Q3`` or ``2026`` (of ``kind`` when given), years 2000 to 2100."""
+    shown = text.strip()[:40]
+    try:
+        period = reports.parse_period(text)
+    except (ValueError, OverflowError):
+        raise BadPeriod(
+            f"Kỳ báo cáo “{shown}” không hợp lệ: nhập tháng (2026-10), quý (2026-Q3) "
+            "hoặc năm (2026).",
+            period=shown,
+        ) from None
+    if not FIRST_YEAR <= period.last_day.year <= LAST_YEAR:
+        raise BadPeriod(
+            f"Kỳ báo cáo “{shown}” không hợp lệ: năm báo cáo phải từ {FIRST_YEAR} đến {LAST_YEAR}.",
+            period=shown,
+        )
+    if kind is not None and period.kind is not kind:
+        raise BadPeriod(
+            f"Kỳ báo cáo “{shown}” không hợp lệ: báo cáo này cần {_KIND_EXAMPLE[kind]}.",
+            period=shown,
+        )
+    return period

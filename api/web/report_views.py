@@ -25,6 +25,8 @@ from ..reporting import (
     EVERYTHING_ROLES,
     RATE_LABELS,
     REPORT_ROLES,
+    BadPeriod,
+    parse_report_period,
     report_service,
     report_unit,
     scope_rates,
@@ -43,14 +45,6 @@ SECTIONS = (
     ("by_field", "Theo lĩnh vực", "Lĩnh vực"),
     ("by_level", "Theo cấp", "Cấp"),
 )
-
-
-class BadPeriod(Exception):
-    def __init__(self, text: str):
-        super().__init__(
-            f"Kỳ báo cáo “{text}” không hợp lệ: nhập tháng (2026-10), quý (2026-Q3) "
-            "hoặc năm (2026)."
-        )
 
 
 def current_period_code(reports: ReportService) -> str:
@@ -76,11 +70,9 @@ def period_choices(reports: ReportService) -> list[str]:
 
 
 def read_period(reports: ReportService) -> Period:
-    text = request.args.get("ky", "").strip() or current_period_code(reports)
-    try:
-        return reports.parse_period(text)
-    except (ValueError, OverflowError) as error:
-        raise BadPeriod(text[:40]) from error
+    return parse_report_period(
+        reports, request.args.get("ky", "").strip() or current_period_code(reports)
+    )
 
 
 def _picker(
@@ -115,7 +107,7 @@ def _bad_period(error: BadPeriod, template: str) -> Any:
     return (
         render_template(
             template,
-            error=str(error),
+            error=error.message,
             **_picker(reports, None, request.args.get("ky", ""), page),
         ),
         400,

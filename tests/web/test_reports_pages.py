@@ -77,13 +77,15 @@ def test_an_auditor_sees_everything_or_picks_a_unit(client: FlaskClient, engine:
 
 def test_a_bad_period_is_a_clear_message(client: FlaskClient, engine: Engine) -> None:
     login(client, "thanhtra")
-    for bad in ("2026-13", "tháng mười", "0000-01", "2026-Q5"):
+    for bad in ("2026-13", "tháng mười", "0000-01", "2026-Q5", "1999"):
         for path in ("/bao-cao", "/bao-cao/766", "/bao-cao/tai-ve/docx", "/bao-cao/so-theo-doi"):
             response = client.get(path, query_string={"ky": bad})
             assert response.status_code == 400, (path, bad)
-            assert "không hợp lệ: nhập tháng (2026-10), quý (2026-Q3) hoặc năm (2026)" in text(
-                response
-            )
+            assert f"Kỳ báo cáo “{bad}” không hợp lệ" in text(response)
+    assert "nhập tháng (2026-10), quý (2026-Q3) hoặc năm (2026)" in text(
+        client.get("/bao-cao?ky=2026-13")
+    )
+    assert "năm báo cáo phải từ 2000 đến 2100" in text(client.get("/bao-cao?ky=1999"))
     assert client.get("/bao-cao/tai-ve/pdf").status_code == 404
 
 
