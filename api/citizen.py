@@ -18,11 +18,46 @@ from engine.runtime.errors import InvalidCommand, NotAuthorised
 
 from .auth import RateLimiter, engine
 
-__all__ = ["CHECK_DIGITS", "ATTEMPTS_PER_MINUTE", "allowed", "rate_as_applicant", "published"]
+__all__ = [
+    "CHECK_DIGITS",
+    "ATTEMPTS_PER_MINUTE",
+    "LIMITS",
+    "allowed",
+    "rate_as_applicant",
+    "submit_feedback",
+    "published",
+]
 
 CHECK_DIGITS = 4
 ATTEMPTS_PER_MINUTE = 10
 _DIGITS = re.compile(r"^\d{4,12}$")
+# The longest text each field keeps (the columns' sizes; free text is bounded too).
+LIMITS = {
+    "subject": 300,
+    "content": 10000,
+    "sender_name": 200,
+    "sender_contact": 200,
+    "comment": 2000,
+    "answer": 10000,
+}
+_LABELS = {
+    "subject": "Tiêu đề",
+    "content": "Nội dung",
+    "sender_name": "Họ và tên",
+    "sender_contact": "Thông tin liên hệ",
+    "comment": "Ý kiến",
+    "answer": "Nội dung trả lời",
+}
+
+
+def check_length(field: str, value: str | None) -> None:
+    """InvalidCommand (422) naming the field when ``value`` is longer than it may be."""
+    if value is not None and len(value.strip()) > LIMITS[field]:
+        raise InvalidCommand(
+            f"{_LABELS[field]} không được dài quá {LIMITS[field]} ký tự.", field=field
+        )
+    if value is not None and "\x00" in value:
+        raise InvalidCommand(f"{_LABELS[field]} chứa ký tự không hợp lệ.", field=field)
 
 
 def allowed() -> bool:
@@ -38,6 +73,7 @@ def rate_as_applicant(
     code: str, check: str, value: str, comment: str | None, source: str
 ) -> RatingView:
     """The applicant's rating of dossier ``code``, once, after checking it is theirs."""
+    check_length("comment", comment)
     digits = check.strip()
     if not _DIGITS.match(digits):
         raise InvalidCommand(
@@ -53,6 +89,36 @@ def rate_as_applicant(
             "Số kiểm tra không khớp với số điện thoại hoặc số định danh của người nộp hồ sơ."
         )
     return FeedbackService(engine()).rate(dossier.code, value, comment, source)
+
+
+def submit_feedback(
+    kind: str,
+    subject: str,
+    content: str,
+    sender_name: str,
+    sender_contact: str | None,
+    dossier_code: str | None,
+    agency_id: str | None,
+) -> FeedbackView:
+    """Phản ánh, kiến nghị from anyone: about a dossier (its agency) or to an agency."""
+    values = {
+        "subject": subject,
+        "content": content,
+        "sender_name": sender_name,
+        "sender_contact": sender_contact,
+    }
+    for field, value in values.items():
+        check_length(field, value)
+    code = (dossier_code or "").strip().upper() or None
+    return FeedbackService(engine()).submit(
+        kind,
+        subject,
+        content,
+        sender_name,
+        sender_contact,
+        dossier_code=code,
+        agency_id=None if code else agency_id,
+    )
 
 
 def published(limit: int = 50) -> list[FeedbackView]:

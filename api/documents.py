@@ -20,6 +20,7 @@ from engine.runtime.dossier import DossierStatus
 from engine.runtime.errors import InvalidCommand, NotFound
 from engine.runtime.paperwork import render_dossier_document
 from engine.runtime.views import DossierView
+from forms.document_errors import MissingContextField, PdfExportUnavailable
 from forms.documents import DocumentError, to_pdf
 
 from .auth import engine
@@ -91,6 +92,16 @@ def dossier_document(dossier: DossierView, form: str, as_pdf: bool) -> tuple[byt
         )
         if as_pdf:
             return to_pdf(content), name.removesuffix(".docx") + ".pdf", PDF
+    except MissingContextField as error:
+        raise DocumentFailed(
+            f"Không lập được {FORMS[form]}: hồ sơ thiếu thông tin bắt buộc “{error.field}”.",
+            form=form,
+            field=error.field,
+        ) from error
+    except PdfExportUnavailable as error:
+        raise DocumentFailed(
+            "Máy chủ chưa cài LibreOffice nên chưa xuất được PDF; hãy tải bản DOCX.", form=form
+        ) from error
     except DocumentError as error:
         raise DocumentFailed(f"Không lập được {FORMS[form]}: {error}", form=form) from error
     return content, name, DOCX

@@ -37,6 +37,7 @@ __all__ = [
     "REPORT_ROLES",
     "RATE_LABELS",
     "may_see_reports",
+    "own_agency",
     "report_unit",
     "report_service",
     "feedback_service",
@@ -71,7 +72,7 @@ RATE_LABELS = {
 def may_see_reports(user: User) -> bool:
     if user.roles & EVERYTHING_ROLES:
         return True
-    return bool(user.roles & UNIT_ROLES) and _own_agency(user) is not None
+    return bool(user.roles & UNIT_ROLES) and own_agency(user) is not None
 
 
 def report_unit(user: User, requested: str | None) -> str | None:
@@ -82,7 +83,7 @@ def report_unit(user: User, requested: str | None) -> str | None:
         raise UnknownUnit(f"Không có đơn vị “{wanted}” trong sơ đồ tổ chức.", unit=wanted)
     if user.roles & EVERYTHING_ROLES:
         return wanted
-    own = _own_agency(user) if user.roles & UNIT_ROLES else None
+    own = own_agency(user) if user.roles & UNIT_ROLES else None
     if own is None:
         raise AuthError(
             403, "Chỉ lãnh đạo, trưởng phòng, thanh tra và quản trị hệ thống được xem báo cáo."
@@ -94,7 +95,8 @@ def report_unit(user: User, requested: str | None) -> str | None:
     return wanted
 
 
-def _own_agency(user: User) -> str | None:
+def own_agency(user: User) -> str | None:
+    """The id of the nearest agency the user's unit belongs to (None without one)."""
     if user.unit_id is None:
         return None
     agency = engine().organisation.agency_of(user.unit_id)

@@ -10,9 +10,8 @@ from engine.reports.feedback import FeedbackKind, RatingValue
 from engine.runtime.errors import DomainError
 
 from ..auth import check_csrf, engine
-from ..citizen import allowed, published, rate_as_applicant
+from ..citizen import allowed, published, rate_as_applicant, submit_feedback
 from ..problems import status_of
-from ..reporting import feedback_service
 from . import bp
 
 TOO_MANY = "Thao tác quá nhiều lần từ máy này; vui lòng thử lại sau ít phút."
@@ -78,16 +77,15 @@ def send_feedback() -> Any:
     if not allowed():
         return _feedback_page(429, error=TOO_MANY)
     form = request.form
-    code = form.get("ma_ho_so", "").strip().upper() or None
     try:
-        sent = feedback_service().submit(
+        sent = submit_feedback(
             form.get("loai", ""),
             form.get("tieu_de", ""),
             form.get("noi_dung", ""),
             form.get("ho_ten", ""),
             form.get("lien_he"),
-            dossier_code=code,
-            agency_id=None if code else form.get("co_quan") or None,
+            form.get("ma_ho_so"),
+            form.get("co_quan") or None,
         )
     except DomainError as error:
         where = error.details.get("field")
