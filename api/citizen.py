@@ -14,7 +14,7 @@ from typing import cast
 from flask import current_app, request
 
 from engine.reports.feedback import FeedbackService, FeedbackView, RatingView
-from engine.runtime.errors import InvalidCommand, NotAuthorised
+from engine.runtime.errors import DossierNotFound, InvalidCommand, NotAuthorised
 
 from .auth import RateLimiter, engine
 
@@ -80,7 +80,7 @@ def rate_as_applicant(
             "Nhập ít nhất 4 chữ số cuối của số điện thoại hoặc số định danh đã khai khi nộp.",
             field="check",
         )
-    dossier = engine().runtime.get(code.strip().upper())
+    dossier = engine().runtime.get(_dossier_code(code))
     known = [
         re.sub(r"\D", "", str(dossier.applicant.get(name) or "")) for name in ("phone", "id_number")
     ]
@@ -109,7 +109,7 @@ def submit_feedback(
     }
     for field, value in values.items():
         check_length(field, value)
-    code = (dossier_code or "").strip().upper() or None
+    code = _dossier_code(dossier_code) if (dossier_code or "").strip() else None
     return FeedbackService(engine()).submit(
         kind,
         subject,
@@ -119,6 +119,14 @@ def submit_feedback(
         dossier_code=code,
         agency_id=None if code else agency_id,
     )
+
+
+def _dossier_code(text: str | None) -> str:
+    """A dossier code as typed; one that cannot exist (too long, a NUL) is a 404 at once."""
+    code = (text or "").strip().upper()
+    if not code or len(code) > 64 or "\x00" in code:
+        raise DossierNotFound(f"Không tìm thấy hồ sơ có mã “{code[:64]}”.", code=code[:64])
+    return code
 
 
 def published(limit: int = 50) -> list[FeedbackView]:

@@ -6,6 +6,7 @@ import io
 import re
 
 import docx
+import pytest
 from flask.testing import FlaskClient
 
 from engine.reports.feedback import FeedbackService
@@ -122,3 +123,40 @@ def test_feedback_is_received_and_published_answers_are_shown(
     assert "UBND xã A" in answers
     no_csrf = client.post("/phan-anh", data={"loai": "phan_anh"})
     assert no_csrf.status_code == 403
+
+
+@pytest.mark.postgres
+def test_hostile_public_input_is_a_clear_error(client: FlaskClient, engine: Engine) -> None:
+    token = _public_token(client, "/danh-gia")
+    for code in ("A\x00B", "X" * 500, ""):
+        rated = client.post(
+            "/danh-gia",
+            data={"csrf_token": token, "ma": code, "kiem_tra": "1234", "muc_do": "satisfied"},
+        )
+        assert rated.status_code == 404, code
+        assert "Không tìm thấy hồ sơ" in text(rated)
+    long_subject = client.post(
+        "/phan-anh",
+        data={
+            "csrf_token": token,
+            "loai": "phan_anh",
+            "co_quan": "ubnd_xa",
+            "tieu_de": "x" * 301,
+            "noi_dung": "Nội dung",
+            "ho_ten": "Lê Thị Mai",
+        },
+    )
+    assert long_subject.status_code == 422
+    assert "Tiêu đề không được dài quá 300 ký tự." in text(long_subject)
+    nul = client.post(
+        "/phan-anh",
+        data={
+            "csrf_token": token,
+            "loai": "phan_anh",
+            "ma_ho_so": "A\x00",
+            "tieu_de": "Tiêu đề",
+            "noi_dung": "Nội\x00dung",
+            "ho_ten": "Lê Thị Mai",
+        },
+    )
+    assert nul.status_code == 422

@@ -6,6 +6,7 @@ import io
 
 import docx
 import openpyxl
+import pytest
 from flask.testing import FlaskClient
 
 from .conftest import APPLICANT, Auth, act, assert_problem, handed_to_justice, receive
@@ -20,6 +21,7 @@ def _document_text(content: bytes) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
+@pytest.mark.postgres
 def test_a_monthly_report_as_json_xlsx_and_docx(client: FlaskClient, auth: Auth) -> None:
     receive(client, auth)
     response = client.get("/api/v1/reports/monthly/2026-12", headers=auth("chutich"))
@@ -71,6 +73,7 @@ def test_who_may_read_reports(client: FlaskClient, auth: Auth) -> None:
     assert_problem(client.get(path), 401)
 
 
+@pytest.mark.postgres
 def test_the_index_and_the_rates(client: FlaskClient, auth: Auth) -> None:
     receive(client, auth)
     index = client.get("/api/v1/reports/index766/2026-12", headers=auth("thanhtra")).get_json()
@@ -115,6 +118,7 @@ def test_a_dossier_forms_as_docx(client: FlaskClient, auth: Auth) -> None:
     )
 
 
+@pytest.mark.postgres
 def test_rating_and_feedback_through_the_api(client: FlaskClient, auth: Auth) -> None:
     code, _task = handed_to_justice(client, auth)
     body = {"dossier_code": code, "check": APPLICANT["phone"][-4:], "value": "very_satisfied"}
