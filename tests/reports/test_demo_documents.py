@@ -17,7 +17,7 @@ from engine.clock import FakeClock
 from engine.config import Config, PathsConfig, load_config
 from engine.definitions.loading import known_forms
 from engine.definitions.organisation import load_organisation
-from engine.demo import seed_demo
+from engine.demo import DEMO_PASSWORD, seed_demo
 from engine.digitisation.settings import settings_from_config
 from engine.files import FileStore
 from engine.runtime.dossier import DossierStatus
@@ -96,3 +96,11 @@ def test_every_form_of_the_demo_dossiers_downloads_and_names_its_dossier(
                 assert code in _text(response.data), (code, form["form"])
             seen.add(form["form"])
     assert seen == {"01", "02", "03", "04", "05", "06"}
+    for path in ("monthly/2026-12", "index766/2026-12", "rates/2026-Q4"):
+        assert client.get(f"/api/v1/reports/{path}", headers=headers).status_code == 200
+    login = client.post("/login", data={"username": "thanhtra", "password": DEMO_PASSWORD})
+    assert login.status_code == 302
+    for page in ("/bao-cao?ky=2026-12", "/bao-cao/766?ky=2026-12"):
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert "<svg" in response.get_data(as_text=True)
