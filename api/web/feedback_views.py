@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request, url_for
 
 from engine.reports.feedback import FeedbackKind, RatingValue
-from engine.runtime.errors import DomainError
+from engine.runtime.errors import DomainError, NotAuthorised
 
-from ..auth import check_csrf, engine
-from ..citizen import allowed, published, rate_as_applicant, submit_feedback
+from ..auth import check_csrf, engine, login_required
+from ..citizen import allowed, check_length, published, rate_as_applicant, submit_feedback
 from ..problems import status_of
-from . import bp
+from ..reporting import EVERYTHING_ROLES, feedback_service, own_agency
+from . import NAV, bp
+from .common import actor, user
+
+NAV.append(
+    ("web.feedback_inbox", "Phản ánh", frozenset({"officer", "head", "leader", "auditor", "admin"}))
+)
 
 TOO_MANY = "Thao tác quá nhiều lần từ máy này; vui lòng thử lại sau ít phút."
 
@@ -96,3 +102,55 @@ def send_feedback() -> Any:
 @bp.get("/phan-anh/tra-loi")
 def feedback_answers() -> Any:
     return render_template("feedback_answers.html", answers=published())
+
+
+# --- officers: answer and publish the feedback their agency received ----------------------------
+
+
+@bp.get("/phan-anh/xu-ly")
+@login_required
+def feedback_inbox() -> Any:
+    return _inbox_page()
+
+
+def _inbox_page(status: int = 200, error: str | None = None) -> Any:
+    me = user()
+    everything = bool(me.roles & EVERYTHING_ROLES)
+    agency = None if everything else own_agency(me)
+    if agency is None and not everything:
+        raise NotAuthorised("Tài khoản này không thuộc cơ quan nào nên không nhận phản ánh.")
+    open_only = request.args.get("chua_tra_loi") == "1"
+    found = feedback_service().find(agency_id=agency, open_only=open_only)
+    page = render_template(
+        "feedback_inbox.html",
+        items=found,
+        open_only=open_only,
+        error=error,
+        now=engine().clock.now(),
+        can_answer=not everything or me.unit_id is not None,
+    )
+    return page, status
+
+
+@bp.post("/phan-anh/xu-ly/<code>/tra-loi")
+@login_required
+def answer_feedback(code: str) -> Any:
+    text = request.form.get("tra_loi", "")
+    try:
+        check_length("answer", text)
+        feedback_service().answer(code, actor(), text, request.form.get("cong_khai") == "1")
+    except DomainError as error:
+        return _inbox_page(status_of(error), error.message)
+    flash(f"Đã trả lời phản ánh, kiến nghị {code}.", "info")
+    return redirect(url_for("web.feedback_inbox"))
+
+
+@bp.post("/phan-anh/xu-ly/<code>/cong-khai")
+@login_required
+def publish_feedback(code: str) -> Any:
+    try:
+        feedback_service().publish(code, actor())
+    except DomainError as error:
+        return _inbox_page(status_of(error), error.message)
+    flash(f"Đã công khai câu trả lời {code}.", "info")
+    return redirect(url_for("web.feedback_inbox"))

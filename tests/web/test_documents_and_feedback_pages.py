@@ -160,3 +160,40 @@ def test_hostile_public_input_is_a_clear_error(client: FlaskClient, engine: Engi
         },
     )
     assert nul.status_code == 422
+
+
+def test_officers_answer_and_publish_their_agency_feedback(
+    client: FlaskClient, engine: Engine
+) -> None:
+    service = FeedbackService(engine)
+    mine = service.submit(
+        "phan_anh", "Thiếu ghế chờ", "Phòng chờ thiếu ghế.", "Lê Thị Mai", agency_id="ubnd_xa"
+    )
+    other = service.submit("kien_nghi", "Nộp thuế", "Đề nghị…", "Trần Văn B", agency_id="cuc_thue")
+    token = login(client, "tiepnhan")
+    page = text(client.get("/phan-anh/xu-ly"))
+    assert f"Phản ánh {mine.code} : Thiếu ghế chờ" in page
+    assert other.code not in page
+    empty = client.post(
+        f"/phan-anh/xu-ly/{mine.code}/tra-loi", data={"csrf_token": token, "tra_loi": " "}
+    )
+    assert empty.status_code == 422
+    assert "Phải nhập nội dung trả lời." in text(empty)
+    foreign = client.post(
+        f"/phan-anh/xu-ly/{other.code}/tra-loi", data={"csrf_token": token, "tra_loi": "Được"}
+    )
+    assert foreign.status_code == 403
+    done = client.post(
+        f"/phan-anh/xu-ly/{mine.code}/tra-loi",
+        data={"csrf_token": token, "tra_loi": "Đã bổ sung 10 ghế."},
+    )
+    assert done.status_code == 302
+    assert "Đã trả lời phản ánh, kiến nghị" in text(client.get("/phan-anh/xu-ly"))
+    assert "Đã bổ sung 10 ghế." not in text(client.get("/phan-anh/tra-loi"))  # not published
+    published = client.post(f"/phan-anh/xu-ly/{mine.code}/cong-khai", data={"csrf_token": token})
+    assert published.status_code == 302
+    assert "Trả lời: Đã bổ sung 10 ghế." in text(client.get("/phan-anh/tra-loi"))
+    login(client, "thanhtra")
+    everything = text(client.get("/phan-anh/xu-ly"))
+    assert mine.code in everything and other.code in everything
+    assert "Gửi trả lời" not in everything  # auditors read, the agency answers
