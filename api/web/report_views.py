@@ -18,7 +18,7 @@ from engine.reports.export_xlsx import to_xlsx
 from engine.reports.layout import kpi_row, percent
 from engine.reports.periods import Period
 from engine.reports.service import ReportService
-from engine.runtime.paperwork import render_tracking_book
+from engine.runtime.paperwork import FormNotApplicable, render_tracking_book
 
 from ..auth import engine, login_required
 from ..reporting import (
@@ -181,7 +181,13 @@ def tracking_book() -> Any:
         period = read_period(service)
     except BadPeriod as error:
         return _bad_period(error, "reports.html")
-    content, name = render_tracking_book(engine(), period.first_day, period.last_day, unit)
+    try:
+        content, name = render_tracking_book(engine(), period.first_day, period.last_day, unit)
+    except FormNotApplicable as error:
+        raise FormNotApplicable(
+            f"Từ {period.first_day:%d/%m/%Y} đến {period.last_day:%d/%m/%Y} có hồ sơ của nhiều "
+            "cơ quan: chọn một cơ quan ở ô “Đơn vị” rồi tải sổ theo dõi."
+        ) from error
     return send_file(io.BytesIO(content), mimetype=DOCX, as_attachment=True, download_name=name)
 
 
