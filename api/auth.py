@@ -27,6 +27,7 @@ __all__ = [
     "RateLimiter",
     "engine",
     "current_user",
+    "check_csrf",
     "login_required",
     "roles_required",
     "api_user",
@@ -176,6 +177,11 @@ def _active_user(user_id: int) -> User | None:
     except UserNotFound:
         return None
     return user if user.active else None
+
+
+def check_csrf() -> None:
+    """Public forms (no login) check their CSRF field too: 403 without the session's token."""
+    _check_csrf()
 
 
 def _check_csrf() -> None:

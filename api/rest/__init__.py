@@ -27,7 +27,19 @@ from .schemas import ProblemSchema
 __all__ = ["register", "AREAS", "API_PREFIX", "PROBLEM_JSON", "MotcuaApi"]
 
 API_PREFIX = "/api/v1"
-AREAS = ("health", "procedures", "dossiers", "history", "tasks", "public", "admin", "digitisation")
+AREAS = (
+    "health",
+    "procedures",
+    "dossiers",
+    "history",
+    "documents",
+    "tasks",
+    "public",
+    "admin",
+    "reports",
+    "feedback",
+    "digitisation",
+)
 PROBLEM_JSON = "application/problem+json"
 SECURITY_SCHEMES = {
     "bearerAuth": {"type": "http", "scheme": "bearer", "description": "Mã truy cập (API token)"},

@@ -22,6 +22,9 @@ VIEW_MODULES = (
     "procedure_views",
     "public_views",
     "digitisation_views",
+    "report_views",
+    "document_views",
+    "feedback_views",
 )
 
 

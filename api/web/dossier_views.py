@@ -23,6 +23,7 @@ from engine.runtime.errors import DomainError, InvalidCommand
 from engine.runtime.views import DossierView
 
 from ..auth import engine, login_required
+from ..documents import applicable_forms, pdf_available
 from ..problems import status_of
 from . import NAV, bp
 from .access import AUDITOR, readable_dossier
@@ -183,6 +184,8 @@ def _render(found: DossierView, problems: Problems | None = None, status: int = 
         now=now,
         actions=_actions(found),
         return_methods=RETURN_METHODS,
+        documents=applicable_forms(found),
+        pdf=pdf_available(),
         problems=problems or Problems(),
     )
     return page, status

@@ -6,8 +6,10 @@ from typing import Any, cast
 
 from flask import current_app, render_template, request
 
+from engine.reports.feedback import FeedbackService
 from engine.runtime.dossier import DossierStatus
 from engine.runtime.errors import DossierNotFound
+from engine.runtime.views import DossierView
 
 from ..auth import RateLimiter, engine
 from . import bp
@@ -36,7 +38,15 @@ def lookup() -> Any:
         found=found,
         procedure_name=procedure.name,
         finished=found.status in (DossierStatus.RESULT_READY, DossierStatus.RETURNED),
+        rateable=_rateable(found),
     )
+
+
+def _rateable(found: DossierView) -> bool:
+    """Processing ended and nobody rated it yet: offer the rating page."""
+    if found.finished_at is None and found.closed_at is None:
+        return False
+    return FeedbackService(engine()).rating(found.code) is None
 
 
 def _limiter() -> RateLimiter:

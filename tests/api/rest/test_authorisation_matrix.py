@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from .conftest import Auth, act, handed_to_justice, open_task_id
+from .conftest import APPLICANT, Auth, act, handed_to_justice, open_task_id, receive
 
 ACTORS = (
     "tiepnhan",
@@ -98,6 +98,38 @@ MATRIX: dict[str, tuple[str, str, str, Any, tuple[int, ...]]] = {
         "justice", "POST", "/api/v1/admin/sync/retry", {},
         (403, 403, 403, 403, 403, 403, 403, 200, 401),
     ),
+    "report": (
+        "justice", "GET", "/api/v1/reports/monthly/2026-12", None,
+        (403, 403, 200, 403, 403, 403, 200, 200, 401),
+    ),
+    "report_xlsx": (
+        "justice", "GET", "/api/v1/reports/yearly/2026?format=xlsx", None,
+        (403, 403, 200, 403, 403, 403, 200, 200, 401),
+    ),
+    "index766": (
+        "justice", "GET", "/api/v1/reports/index766/2026-Q4", None,
+        (403, 403, 200, 403, 403, 403, 200, 200, 401),
+    ),
+    "rates": (
+        "justice", "GET", "/api/v1/reports/rates/2026-12", None,
+        (403, 403, 200, 403, 403, 403, 200, 200, 401),
+    ),
+    "document": (
+        "addressed", "GET", "/api/v1/dossiers/{code}/documents/06", None,
+        (200, 200, 200, 200, 403, 403, 200, 403, 401),
+    ),
+    "documents": (
+        "justice", "GET", "/api/v1/dossiers/{code}/documents", None,
+        (200, 200, 200, 200, 403, 403, 200, 403, 401),
+    ),
+    "feedback_list": (
+        "justice", "GET", "/api/v1/feedback", None,
+        (200, 200, 200, 200, 200, 403, 200, 200, 401),
+    ),
+    "feedback_published": (
+        "justice", "GET", "/api/v1/feedback/published", None,
+        (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
 }  # fmt: skip
 
 
@@ -119,8 +151,15 @@ def result(client: FlaskClient, auth: Auth) -> tuple[str, int]:
     return code, open_task_id(client, auth, code, "tra_ket_qua")
 
 
+def addressed(client: FlaskClient, auth: Auth) -> tuple[str, int]:
+    """Received with the applicant's address, which the official forms print."""
+    code = receive(client, auth, applicant={**APPLICANT, "address": "Thôn 3, xã A"})
+    return code, open_task_id(client, auth, code, "tiep_nhan")
+
+
 STATES: dict[str, Callable[[FlaskClient, Auth], tuple[str, int]]] = {
     "justice": justice,
+    "addressed": addressed,
     "waiting": waiting,
     "result": result,
 }
