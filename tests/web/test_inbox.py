@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -58,6 +59,23 @@ def test_search_ignores_diacritics_and_case(client: FlaskClient, engine: Engine)
     assert other in page
     assert "Nguyễn Thị Hồng Nhung" not in page
     assert "khớp bộ lọc" in page
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_search_matches_composed_and_combining_diacritics_alike(
+    client: FlaskClient, engine: Engine, form: str
+) -> None:
+    hand_over(engine, receive(engine))
+    other = receive(engine, applicant=Applicant(unicodedata.normalize(form, "Trần Văn Đông")))
+    hand_over(engine, other)
+    login(client, "tuphap")
+    for query in ("Trần Văn Đông", "trần văn đông", "TRAN VAN DONG"):
+        for typed in ("NFC", "NFD"):
+            page = text(
+                client.get("/inbox", query_string={"q": unicodedata.normalize(typed, query)})
+            )
+            assert other in page, (form, typed, query)
+            assert "Nguyễn Thị Hồng Nhung" not in page
 
 
 def test_search_by_dossier_code_prefix(client: FlaskClient, engine: Engine) -> None:
