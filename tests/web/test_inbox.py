@@ -78,6 +78,22 @@ def test_search_matches_composed_and_combining_diacritics_alike(
             assert "Nguyễn Thị Hồng Nhung" not in page
 
 
+@pytest.mark.parametrize(
+    "hostile",
+    ["%", "_", "' OR 1=1 --", "x'; DROP TABLE tasks; --", "%' OR '%'='", "\\' UNION SELECT 1 --"],
+)
+def test_sql_injection_strings_in_the_search_find_nothing(
+    client: FlaskClient, engine: Engine, hostile: str
+) -> None:
+    code = receive(engine)
+    hand_over(engine, code)
+    login(client, "tuphap")
+    response = client.get("/inbox", query_string={"q": hostile})
+    assert response.status_code == 200
+    assert code not in text(response)
+    assert code in text(client.get("/inbox"))  # the table is still there
+
+
 def test_search_by_dossier_code_prefix(client: FlaskClient, engine: Engine) -> None:
     first = receive(engine)
     second = receive(engine)
