@@ -47,7 +47,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     (b"<?xml", "application/xml"),
 )
-_KEY = re.compile(r"^[0-9a-f]{64}$")
+_KEY = re.compile(r"[0-9a-f]{64}")  # always fullmatch: "$" would let a newline through
 _CHUNK = 1 << 16
 
 
@@ -124,10 +124,10 @@ class FileStore:
         return self.path_of(key).open("rb")
 
     def exists(self, key: str) -> bool:
-        return _KEY.match(key) is not None and self.path_of(key).is_file()
+        return _KEY.fullmatch(key) is not None and self.path_of(key).is_file()
 
     def path_of(self, key: str) -> Path:
-        if not _KEY.match(key):
+        if not _KEY.fullmatch(key):
             raise FileRejected("Mã tệp không hợp lệ.")
         return self.root / key[:2] / key[2:4] / key
 

@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from engine.config import Config
 from engine.digitisation.portal import PortalDispatcher, dispatcher_from_config
@@ -21,7 +25,7 @@ from .jobs import send_daily_digests
 from .report_jobs import add_report_jobs
 from .sweep import SweepResult, sweep_once
 
-__all__ = ["Worker", "build_scheduler", "run_until_idle"]
+__all__ = ["OutageGuard", "Worker", "build_scheduler", "run_until_idle"]
 
 log = logging.getLogger("motcua.scheduler")
 
@@ -94,6 +98,48 @@ class Worker:
         return result
 
 
+class OutageGuard:
+    """Keeps the jobs running while the database is unreachable (restarted, failed over).
+
+    A job that fails to reach the database logs one line (no traceback) and is
+    tried again at its next run; the connection pool's pre-ping then replaces
+    the dead connections. Nothing is lost: a round that failed committed nothing.
+    """
+
+    def __init__(self) -> None:
+        self.failures = 0
+        self._lock = threading.Lock()
+
+    def wrap(self, job: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(job)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                result = job(*args, **kwargs)
+            except (OperationalError, InterfaceError) as error:
+                self._failed(getattr(job, "__name__", "job"), error)
+                return None
+            self._succeeded()
+            return result
+
+        return guarded
+
+    def _failed(self, name: str, error: Exception) -> None:
+        with self._lock:
+            self.failures += 1
+            first = self.failures == 1
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        if first:
+            log.warning("database unreachable, %s retried at its next run: %s", name, reason)
+        else:
+            log.debug("database still unreachable (%s): %s", name, reason)
+
+    def _succeeded(self) -> None:
+        with self._lock:
+            failures, self.failures = self.failures, 0
+        if failures:
+            log.warning("database reachable again after %d failed runs", failures)
+
+
 def build_scheduler(worker: Worker, config: Config, background: bool) -> BaseScheduler:
     """An APScheduler running the worker every `scheduler.sweep_interval_seconds`."""
     kind = BackgroundScheduler if background else BlockingScheduler
@@ -119,6 +165,9 @@ def build_scheduler(worker: Worker, config: Config, background: bool) -> BaseSch
         misfire_grace_time=3 * 3600,
     )
     add_report_jobs(scheduler, worker.engine, config)
+    guard = OutageGuard()
+    for job in scheduler.get_jobs():
+        scheduler.modify_job(job.id, func=guard.wrap(job.func))
     return scheduler
 
 
@@ -141,6 +190,6 @@ def run_forever(worker: Worker, config: Config) -> None:
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
-    worker.tick()
+    OutageGuard().wrap(worker.tick)()  # at once, even when the database is not up yet
     if not stop.is_set():
         scheduler.start()

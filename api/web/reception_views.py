@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from engine.definitions.executable import ExecutableDefinition
 from engine.definitions.model import Component, Procedure
 from engine.digitisation.views import ComponentOffer
-from engine.files import FileRejected, StoredFile, sniff_media_type
+from engine.files import FileRejected, StoredFile, safe_file_name, sniff_media_type
 from engine.runtime.dossier import Applicant, Channel
 from engine.runtime.errors import DomainError, InvalidCommand
 from engine.runtime.reception import SubmittedComponent
@@ -225,7 +225,8 @@ def _stored(key: str, name: str) -> StoredFile:
     path = store.path_of(key)
     with path.open("rb") as handle:
         media_type = sniff_media_type(handle.read(16)) or "application/octet-stream"
-    return StoredFile(key, path.stat().st_size, media_type, name or key[:12])
+    shown = safe_file_name(name) if name.strip() else key[:12]  # the name comes from the form
+    return StoredFile(key, path.stat().st_size, media_type, shown)
 
 
 def _applicant(data: dict[str, Any]) -> Applicant:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -58,6 +59,39 @@ def test_search_ignores_diacritics_and_case(client: FlaskClient, engine: Engine)
     assert other in page
     assert "Nguyễn Thị Hồng Nhung" not in page
     assert "khớp bộ lọc" in page
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_search_matches_composed_and_combining_diacritics_alike(
+    client: FlaskClient, engine: Engine, form: str
+) -> None:
+    hand_over(engine, receive(engine))
+    other = receive(engine, applicant=Applicant(unicodedata.normalize(form, "Trần Văn Đông")))
+    hand_over(engine, other)
+    login(client, "tuphap")
+    for query in ("Trần Văn Đông", "trần văn đông", "TRAN VAN DONG"):
+        for typed in ("NFC", "NFD"):
+            page = text(
+                client.get("/inbox", query_string={"q": unicodedata.normalize(typed, query)})
+            )
+            assert other in page, (form, typed, query)
+            assert "Nguyễn Thị Hồng Nhung" not in page
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["%", "_", "' OR 1=1 --", "x'; DROP TABLE tasks; --", "%' OR '%'='", "\\' UNION SELECT 1 --"],
+)
+def test_sql_injection_strings_in_the_search_find_nothing(
+    client: FlaskClient, engine: Engine, hostile: str
+) -> None:
+    code = receive(engine)
+    hand_over(engine, code)
+    login(client, "tuphap")
+    response = client.get("/inbox", query_string={"q": hostile})
+    assert response.status_code == 200
+    assert code not in text(response)
+    assert code in text(client.get("/inbox"))  # the table is still there
 
 
 def test_search_by_dossier_code_prefix(client: FlaskClient, engine: Engine) -> None:

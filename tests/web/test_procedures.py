@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
 from engine.runtime.engine import Engine
@@ -43,6 +44,27 @@ def test_problems_are_listed_line_by_line(client: FlaskClient, engine: Engine) -
     assert "“khai_sinh.yaml” có 1 lỗi" in page
     assert "khai_sinh.yaml:25:" in page
     assert "goes to `tra_ket_qua_x`, which is not a step (did you mean `tra_ket_qua`?)" in page
+    assert engine.repository.latest("1.001193").version == 1
+
+
+@pytest.mark.parametrize(
+    ("fixture", "danger"),
+    [
+        ("bad/alias_bomb.yaml", "expands to more than 100,000 values"),
+        ("bpmn/bad/billion_laughs.bpmn", "must not have a DOCTYPE or entity declarations"),
+        ("bpmn/bad/doctype_external_entity.bpmn", "must not have a DOCTYPE or entity"),
+    ],
+)
+def test_alias_bombs_and_entities_are_refused_with_the_reason(
+    client: FlaskClient, engine: Engine, fixture: str, danger: str
+) -> None:
+    token = login(client, "thietke")
+    name = fixture.rsplit("/", 1)[1]
+    response = upload(client, token, (FIXTURES / fixture).read_bytes(), name, "deploy")
+    assert response.status_code == 422
+    page = text(response)
+    assert f"“{name}” có 1 lỗi" in page and danger in page
+    assert "root:" not in page
     assert engine.repository.latest("1.001193").version == 1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
 from engine.runtime.engine import Engine
@@ -160,6 +161,32 @@ def test_an_uploaded_scan_survives_a_correction_of_the_form(
     second = post(client, token, filekey_GCS=key, filename_GCS="gcs.pdf")
     code = second.headers["Location"].rsplit("/", 1)[1]
     assert {c.code: c.sha256 for c in engine.runtime.components(code)}["GCS"] == key
+
+
+def test_a_path_in_the_name_of_an_earlier_upload_is_dropped(
+    client: FlaskClient, engine: Engine
+) -> None:
+    token = login(client, "tiepnhan")
+    first = post(client, token, nop__so_dinh_danh="1", file_GCS=(io.BytesIO(PDF), "gcs.pdf"))
+    key = first.get_data(as_text=True).split('name="filekey_GCS" value="')[1].split('"')[0]
+    second = post(client, token, filekey_GCS=key, filename_GCS="../../..\\etc/passwd")
+    code = second.headers["Location"].rsplit("/", 1)[1]
+    assert {c.code: c.file_name for c in engine.runtime.components(code)}["GCS"] == "passwd"
+
+
+@pytest.mark.parametrize(
+    "forged", ["../../../etc/passwd", "a" * 64 + "\n", "a" * 64 + "/../../x", "A" * 64]
+)
+def test_a_forged_key_of_an_earlier_upload_is_refused_beside_its_paper(
+    client: FlaskClient, engine: Engine, forged: str
+) -> None:
+    token = login(client, "tiepnhan")
+    response = post(client, token, filekey_GCS=forged, filename_GCS="gcs.pdf")
+    assert response.status_code == 422
+    assert 'id="file_GCS-error">Tệp đã tải lên trước đó không còn' in response.get_data(
+        as_text=True
+    )
+    assert engine.runtime.codes() == []
 
 
 def test_refusing_needs_a_reason(client: FlaskClient, engine: Engine) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -104,6 +105,27 @@ def test_a_definition_with_problems_is_a_422_listing_each_by_line_and_column(
     assert (problem["line"], problem["column"]) == (8, 10)
     assert "Tiep_Nhan" in problem["message"]
     assert "sai.yaml" in body["detail"]
+    listed = client.get("/api/v1/procedures", headers=auth("thietke")).get_json()
+    assert len(listed) == 3
+
+
+HOSTILE = {  # file: the start of the message naming the danger
+    "bad/alias_bomb.yaml": "the document expands to more than 100,000 values",
+    "bad/recursive_alias.yaml": "recursive YAML alias",
+    "bpmn/bad/billion_laughs.bpmn": "the document declares a DOCTYPE",
+    "bpmn/bad/doctype_external_entity.bpmn": "the document declares a DOCTYPE",
+}
+
+
+@pytest.mark.parametrize("fixture", sorted(HOSTILE))
+def test_alias_bombs_and_entities_are_refused_by_name_and_deploy_nothing(
+    client: FlaskClient, auth: Auth, fixture: str
+) -> None:
+    content = (FIXTURES / fixture).read_bytes()
+    name = fixture.rsplit("/", 1)[1]
+    body = assert_problem(deploy(client, auth, "thietke", name, content), 422)
+    assert any(e["message"].startswith(HOSTILE[fixture]) for e in body["errors"]), body
+    assert "root:" not in str(body)  # /etc/passwd was not read
     listed = client.get("/api/v1/procedures", headers=auth("thietke")).get_json()
     assert len(listed) == 3
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,15 @@ from flask.testing import FlaskClient
 
 from engine.clock import FakeClock
 
-from .conftest import Auth, act, assert_problem, handed_to_justice, open_task_id, receive
+from .conftest import (
+    APPLICANT,
+    Auth,
+    act,
+    assert_problem,
+    handed_to_justice,
+    open_task_id,
+    receive,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -40,6 +49,21 @@ def test_inbox_filters_overdue_and_search(
     clock.advance(timedelta(days=2))
     late = client.get("/api/v1/tasks/queue?overdue=true", headers=auth("tuphap")).get_json()
     assert [t["overdue"] for t in late["items"]] == [True]
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_inbox_search_matches_composed_and_combining_diacritics_alike(
+    client: FlaskClient, auth: Auth, form: str
+) -> None:
+    handed_to_justice(client, auth)  # Nguyễn Thị Hồng Nhung
+    named = {**APPLICANT, "name": unicodedata.normalize(form, "Lê Hoàng Đức")}
+    code = receive(client, auth, applicant=named)
+    task = open_task_id(client, auth, code, "tiep_nhan")
+    assert act(client, auth, "tiepnhan", f"/api/v1/tasks/{task}/complete", {}).status_code == 200
+    for typed in ("NFC", "NFD"):
+        query = unicodedata.normalize(typed, "hoàng đức")
+        found = client.get("/api/v1/tasks/queue", query_string={"q": query}, headers=auth("tuphap"))
+        assert [t["dossier_code"] for t in found.get_json()["items"]] == [code], (form, typed)
 
 
 def test_users_without_a_unit_have_no_inbox(client: FlaskClient, auth: Auth) -> None:
