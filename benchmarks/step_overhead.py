@@ -34,11 +34,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._setup import DEFAULT_POSTGRES, Bench, backends, scratch_database, timed  # noqa: E402
-from benchmarks.harness import Measure  # noqa: E402
-from engine.definitions.executable import DECISION_VARIABLE  # noqa: E402
-from engine.runtime.spiff import ProcessSpecs, WorkflowCodec, ready_user_tasks  # noqa: E402
-from engine.store.models import DossierRow  # noqa: E402
+from benchmarks._setup import DEFAULT_POSTGRES, Bench, backends, scratch_database, timed
+from benchmarks.harness import Measure
+from engine.definitions.executable import DECISION_VARIABLE
+from engine.runtime.spiff import ProcessSpecs, WorkflowCodec, ready_user_tasks
 
 NAME = "1. step overhead"
 TARGET = 3.0
@@ -60,13 +59,13 @@ def measure(postgres_url: str | None, steps: int, profile: bool = False) -> Step
         officers = bench.create_officers()
         ready = [bench.to_appraisal(officers) for _ in range(steps + 1)]
         blobs, specs = stored_states(bench, [code for code, _ in ready])
-        codec = bench.engine.codec
-        raw = [timed(lambda blob=blob: raw_step(codec, specs, blob)) for blob in blobs]
-        engine = bench.engine
+        codec, engine = bench.engine.codec, bench.engine
+        raw_step(codec, specs, blobs[0])  # warm-up: pools, caches
+        engine.tasks.complete(ready[0][1], officers.justice)
         profiler = cProfile.Profile() if profile else None
-        engine.tasks.complete(ready[0][1], officers.justice)  # warm-up: pools, caches
-        times = []
-        for _, task_id in ready[1:]:
+        raw, times = [], []
+        for blob, (_, task_id) in zip(blobs[1:], ready[1:], strict=True):  # side by side
+            raw.append(timed(lambda blob=blob: raw_step(codec, specs, blob)))
             if profiler is not None:
                 profiler.enable()
             times.append(timed(lambda t=task_id: engine.tasks.complete(t, officers.justice)))
@@ -74,7 +73,7 @@ def measure(postgres_url: str | None, steps: int, profile: bool = False) -> Step
                 profiler.disable()
         if profiler is not None:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
-        return StepTimes(statistics.median(times) * 1000, statistics.median(raw[1:]) * 1000)
+        return StepTimes(statistics.median(times) * 1000, statistics.median(raw) * 1000)
 
 
 def stored_states(bench: Bench, codes: list[str]) -> tuple[list[bytes], ProcessSpecs]:
