@@ -123,8 +123,8 @@ class TaskService:
             row = self._engine.dossier_row(session, found[0], lock=True)
             self._engine.apply_to_row(session, row, command_for(found[1]), actor)
             session.flush()
-            task = session.get_one(TaskRow, task_id)
-            session.refresh(task)  # as stored, exactly as a later read would see it
+            # as stored, exactly as a later read would see it
+            task = session.get_one(TaskRow, task_id, populate_existing=True)
             return TaskView.of(task, row)
 
         return self._engine.in_transaction(work)
