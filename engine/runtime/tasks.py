@@ -69,17 +69,14 @@ class TaskService:
     # --- commands ---------------------------------------------------------------------------
 
     def claim(self, task_id: int, actor: Actor) -> TaskView:
-        if actor.user_id is None:
-            raise NotAuthorised("Hệ thống không nhận xử lý công việc.")
-        user_id = actor.user_id
-        return self._on_task(task_id, actor, lambda key: Claim(key, user_id))
+        return self._on_task(task_id, actor, lambda key: Claim(key, _worker_id(actor)))
 
     def unclaim(self, task_id: int, actor: Actor) -> TaskView:
         return self._on_task(task_id, actor, Unclaim)
 
     def reassign(self, task_id: int, actor: Actor, to_username: str, reason: str = "") -> TaskView:
-        target = self._engine.users.get(to_username)
         task = self.get(task_id)
+        target = self._engine.users.get(to_username)
         if not target.active or not target.actor.can_work(task.unit_id, task.role):
             raise InvalidCommand(
                 f"{target.full_name} không thuộc đơn vị {task.unit_id} với vai trò {task.role}.",
@@ -242,6 +239,12 @@ class TaskService:
         more = len(rows) > limit
         next_cursor = _encode_cursor(items[-1]) if more and items else None
         return Page(items, next_cursor)
+
+
+def _worker_id(actor: Actor) -> int:
+    if actor.user_id is None:
+        raise NotAuthorised("Hệ thống không nhận xử lý công việc.")
+    return actor.user_id
 
 
 def _inbox_base() -> Select[Any]:
