@@ -23,7 +23,10 @@ import os
 import random
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,7 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.harness import Measure  # noqa: E402
 from engine.calendar import WorkingCalendar  # noqa: E402
 from engine.clock import FakeClock  # noqa: E402
 from engine.config import Config  # noqa: E402
@@ -45,6 +49,7 @@ from engine.runtime.engine import Engine  # noqa: E402
 from engine.store.db import Database  # noqa: E402
 from engine.store.migrate import upgrade  # noqa: E402
 
+NAME = "report monthly"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 12, 22, 9, tzinfo=VN)  # two days after the December window closed
 FIRST_DAY = datetime(2025, 1, 2, tzinfo=VN)
@@ -71,20 +76,55 @@ def main() -> int:
     )
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     args = parser.parse_args()
-    name = f"motcua_bench_{os.getpid()}"
-    with psycopg.connect(args.url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = args.url.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with scratch(args.url, args.keep) as url:
         run(url, args.rows, args.runs)
-    finally:
-        if not args.keep:
-            with psycopg.connect(args.url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return 0
 
 
+@contextmanager
+def scratch(admin_url: str, keep: bool = False) -> Iterator[str]:
+    """The URL of a database of its own beside ``admin_url``, dropped afterwards unless kept."""
+    name = f"motcua_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        if not keep:
+            with psycopg.connect(admin_url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def quick(postgres_url: str | None) -> list[Measure]:
+    """20,000 dossiers, one run each after a warm-up; PostgreSQL only (it loads with COPY)."""
+    if postgres_url is None:
+        return []
+    with scratch(postgres_url) as url:
+        times = measure(url, 20_000, 1, quiet=True)
+    return [
+        Measure(NAME, "PostgreSQL, 20,000 dossiers", f"{times.report * 1000:.0f} ms report",
+                f"{times.count * 1000:.1f} ms COUNT(*)", times.report / times.count, "-", None),
+        Measure(NAME, "PostgreSQL, 20,000 dossiers", f"{times.index * 1000:.0f} ms 766 index",
+                f"{times.count * 1000:.1f} ms COUNT(*)", times.index / times.count, "-", None),
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReportTimes:
+    count: float  # seconds, best of the runs
+    report: float
+    index: float
+
+
 def run(url: str, rows: int, runs: int) -> None:
+    times = measure(url, rows, runs)
+    count, report, index = times.count, times.report, times.index
+    print(f"COUNT(*) over {rows:,} dossiers: {count * 1000:8.1f} ms")
+    print(f"monthly report:                {report * 1000:8.1f} ms   ratio {report / count:6.1f}")
+    print(f"766 index (same month):        {index * 1000:8.1f} ms   ratio {index / count:6.1f}")
+
+
+def measure(url: str, rows: int, runs: int, quiet: bool = False) -> ReportTimes:
     database = Database(url.replace("postgresql://", "postgresql+psycopg://", 1))
     upgrade(database)
     engine = Engine(
@@ -97,8 +137,10 @@ def run(url: str, rows: int, runs: int) -> None:
     engine.repository.deploy_paths([ROOT / "procedures"])
     facts = list(procedure_facts(engine).values())
     started = time.perf_counter()
-    loaded = load(url, rows, facts)
-    print(f"loaded {rows:,} dossiers and {loaded:,} steps in {time.perf_counter() - started:.0f} s")
+    loaded = load(url, rows, facts, quiet)
+    if not quiet:
+        seconds = time.perf_counter() - started
+        print(f"loaded {rows:,} dossiers and {loaded:,} steps in {seconds:.0f} s")
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
     reports = ReportService(engine)
@@ -108,14 +150,15 @@ def run(url: str, rows: int, runs: int) -> None:
     index = best(runs, lambda: reports.service_index(period))
     made = reports.dossier_report(period)
     total = made.total
-    print(
-        f"December 2026 ({period.window_text}): carried over {total.carried_over:,}, received "
-        f"{total.received:,}, resolved {total.resolved:,} ({total.on_time_rate:.2f} % on time), "
-        f"in progress {total.in_progress:,}; {len(made.late.entries)} officers on the late list"
-    )
-    print(f"COUNT(*) over {rows:,} dossiers: {count * 1000:8.1f} ms")
-    print(f"monthly report:                {report * 1000:8.1f} ms   ratio {report / count:6.1f}")
-    print(f"766 index (same month):        {index * 1000:8.1f} ms   ratio {index / count:6.1f}")
+    if not quiet:
+        print(
+            f"December 2026 ({period.window_text}): carried over {total.carried_over:,}, "
+            f"received {total.received:,}, resolved {total.resolved:,} "
+            f"({total.on_time_rate:.2f} % on time), in progress {total.in_progress:,}; "
+            f"{len(made.late.entries)} officers on the late list"
+        )
+    database.dispose()
+    return ReportTimes(count, report, index)
 
 
 def best(runs: int, work: Callable[[], Any]) -> float:
@@ -137,7 +180,7 @@ def count_all(database: Database) -> int:
 # --- the data ---------------------------------------------------------------------------------
 
 
-def load(url: str, rows: int, facts: list[ProcedureFacts]) -> int:
+def load(url: str, rows: int, facts: list[ProcedureFacts], quiet: bool = False) -> int:
     random.seed(766)
     steps = 0
     with psycopg.connect(url) as connection:
@@ -148,7 +191,7 @@ def load(url: str, rows: int, facts: list[ProcedureFacts]) -> int:
                 for number, (dossier, tasks) in enumerate(generate(rows, facts, officers), 1):
                     dossiers.write_row(dossier)
                     tasks_buffer.extend(tasks)
-                    if number % 100_000 == 0:
+                    if number % 100_000 == 0 and not quiet:
                         print(f"  {number:,} dossiers", file=sys.stderr)
             with cursor.copy(f"COPY tasks ({TASK_COLUMNS}) FROM STDIN") as copy:
                 for task in tasks_buffer:

@@ -8,17 +8,18 @@ tasks table named for them.
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select, tuple_
+from sqlalchemy.orm import Session
 
 from engine.store.models import DossierRow, TaskRow
 
-from .commands import Actor, Claim, Complete, Reassign, Unclaim
+from .commands import Actor, Claim, Command, Complete, Reassign, Unclaim
 from .dossier import search_text
 from .errors import InvalidCommand, NotAuthorised, TaskNotFound
 from .views import TaskView
@@ -68,28 +69,20 @@ class TaskService:
     # --- commands ---------------------------------------------------------------------------
 
     def claim(self, task_id: int, actor: Actor) -> TaskView:
-        code, key = self._locate(task_id)
-        if actor.user_id is None:
-            raise NotAuthorised("Hệ thống không nhận xử lý công việc.")
-        self._engine.execute(code, Claim(key, actor.user_id), actor)
-        return self.get(task_id)
+        return self._on_task(task_id, actor, lambda key: Claim(key, _worker_id(actor)))
 
     def unclaim(self, task_id: int, actor: Actor) -> TaskView:
-        code, key = self._locate(task_id)
-        self._engine.execute(code, Unclaim(key), actor)
-        return self.get(task_id)
+        return self._on_task(task_id, actor, Unclaim)
 
     def reassign(self, task_id: int, actor: Actor, to_username: str, reason: str = "") -> TaskView:
-        code, key = self._locate(task_id)
-        target = self._engine.users.get(to_username)
         task = self.get(task_id)
+        target = self._engine.users.get(to_username)
         if not target.active or not target.actor.can_work(task.unit_id, task.role):
             raise InvalidCommand(
                 f"{target.full_name} không thuộc đơn vị {task.unit_id} với vai trò {task.role}.",
                 field="to_username",
             )
-        self._engine.execute(code, Reassign(key, target.id, reason), actor)
-        return self.get(task_id)
+        return self._on_task(task_id, actor, lambda key: Reassign(key, target.id, reason))
 
     def complete(
         self,
@@ -98,9 +91,10 @@ class TaskService:
         decision: str = "approve",
         form_data: dict[str, Any] | None = None,
     ) -> TaskView:
-        code, key = self._locate(task_id)
-        self._engine.execute(code, Complete(key, decision, actor.user_id, form_data or {}), actor)
-        return self.get(task_id)
+        form = form_data or {}
+        return self._on_task(
+            task_id, actor, lambda key: Complete(key, decision, actor.user_id, form)
+        )
 
     def request_supplement(
         self, task_id: int, actor: Actor, missing: Sequence[str], reason: str = ""
@@ -109,16 +103,28 @@ class TaskService:
         form = {"missing": list(missing), "reason": reason}
         return self.complete(task_id, actor, "supplement", form)
 
-    def _locate(self, task_id: int) -> tuple[str, str]:
-        with self._engine.database.read() as session:
+    def _on_task(
+        self, task_id: int, actor: Actor, command_for: Callable[[str], Command]
+    ) -> TaskView:
+        """One command on a task's dossier and the task as it leaves it, in one transaction:
+        find the task, lock its dossier, apply, read the task back."""
+
+        def work(session: Session) -> TaskView:
             found = session.execute(
                 select(DossierRow.code, TaskRow.key)
                 .join(DossierRow, DossierRow.id == TaskRow.dossier_id)
                 .where(TaskRow.id == task_id)
             ).first()
-        if found is None:
-            raise TaskNotFound(f"Không có công việc số {task_id}.", task_id=task_id)
-        return found[0], found[1]
+            if found is None:
+                raise TaskNotFound(f"Không có công việc số {task_id}.", task_id=task_id)
+            row = self._engine.dossier_row(session, found[0], lock=True)
+            self._engine.apply_to_row(session, row, command_for(found[1]), actor)
+            session.flush()
+            # as stored, exactly as a later read would see it
+            task = session.get_one(TaskRow, task_id, populate_existing=True)
+            return TaskView.of(task, row)
+
+        return self._engine.in_transaction(work)
 
     def get(self, task_id: int) -> TaskView:
         with self._engine.database.read() as session:
@@ -233,6 +239,12 @@ class TaskService:
         more = len(rows) > limit
         next_cursor = _encode_cursor(items[-1]) if more and items else None
         return Page(items, next_cursor)
+
+
+def _worker_id(actor: Actor) -> int:
+    if actor.user_id is None:
+        raise NotAuthorised("Hệ thống không nhận xử lý công việc.")
+    return actor.user_id
 
 
 def _inbox_base() -> Select[Any]:
