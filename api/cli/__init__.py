@@ -68,9 +68,29 @@ def cli(ctx: click.Context, config_file: Path | None) -> None:
 
 
 def _register_commands() -> None:
-    from . import calendar, definitions, demo, digitisation, documents, reports, runtime, web
+    from . import (
+        calendar,
+        definitions,
+        demo,
+        digitisation,
+        documents,
+        reports,
+        runtime,
+        simulate,
+        web,
+    )
 
-    modules = (definitions, calendar, runtime, web, demo, reports, documents, digitisation)
+    modules = (
+        definitions,
+        calendar,
+        runtime,
+        web,
+        demo,
+        reports,
+        documents,
+        digitisation,
+        simulate,
+    )
     for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)
