@@ -25,7 +25,7 @@ from engine.config import Config
 from .run import RunStats, Settings, prepare, run_workers, simulation_engine, sqlite_url
 from .summary import OUTCOME_LABELS, Outcomes, read_outcomes, verify_line
 
-__all__ = ["Settings", "SimulationReport", "simulate", "PROVINCE_YEAR", "own_database"]
+__all__ = ["Settings", "SimulationReport", "simulate", "PROVINCE_YEAR", "own_database", "hours"]
 
 PROVINCE_YEAR = 900_000  # dossiers a province receives in a year
 

@@ -46,6 +46,7 @@ __all__ = ["Settings", "RunStats", "prepare", "simulate_share", "run_workers", "
 
 START = datetime(2026, 1, 5, 7, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # a Monday
 HOUR = Decimal(1)
+INFINITY = float("inf")
 
 
 class _Barrier(Protocol):
@@ -118,7 +119,7 @@ def simulate_share(
     worker: int = 0,
     sync: tuple[_Barrier, Any] | None = None,
 ) -> RunStats:
-    """Run this worker's share of the dossiers to the end; ``sync`` = (barrier, done flags)."""
+    """Run this worker's share of the dossiers to the end; ``sync`` = (barrier, shared times)."""
     clock = FakeClock(settings.start)
     engine = simulation_engine(config, url, clock)
     try:
@@ -185,9 +186,13 @@ class _Loop:
         boundary = add(start, HOUR)
         while True:
             self._act_until(boundary)
-            if self._hour_end(boundary):
+            after = self._hour_end(boundary)
+            if after is None:
                 break
+            next_event, next_due = after
             boundary = add(boundary, HOUR)
+            while boundary.timestamp() <= next_event and boundary.timestamp() < next_due:
+                boundary = add(boundary, HOUR)
         self.stats.seconds = time.perf_counter() - started
         self.stats.last_moment = boundary
         return self.stats
@@ -201,28 +206,40 @@ class _Loop:
             if later is not None:
                 heapq.heappush(self.queue, (max(later, moment), number))
 
-    def _hour_end(self, boundary: datetime) -> bool:
-        """Sweep at the hour's end; True when every worker has no dossier left."""
-        done = not self.queue
+    def _hour_end(self, boundary: datetime) -> tuple[float, float] | None:
+        """Sweep at the hour's end; then (next event, next timer) as timestamps, or None at the end.
+
+        With several workers everyone meets here: each posts its next event, the
+        first sweeps and posts the next timer, all read the same figures and so
+        jump to the same next hour.
+        """
+        mine = self.queue[0][0].timestamp() if self.queue else INFINITY
         if self.sync is None:
             self._sweep(boundary)
-            return done
-        barrier, flags = self.sync
-        flags[self.worker] = int(done)
+            due = self._due()
+            return None if mine == INFINITY and due == INFINITY else (mine, due)
+        barrier, shared = self.sync
+        shared[self.worker + 1] = mine
         barrier.wait()
         if self.worker == 0:
+            self.dirty = True  # the others' commands changed timers too
             self._sweep(boundary)
+            self.dirty = True
+            shared[0] = self._due()
         barrier.wait()
-        finished = all(flags[:])
-        barrier.wait()  # nobody rewrites a flag before everyone has read them all
-        return finished
+        next_event, due = min(shared[1:]), shared[0]
+        barrier.wait()  # nobody posts again before everyone has read
+        return None if next_event == INFINITY else (next_event, due)
+
+    def _due(self) -> float:
+        if self.dirty:
+            self.next_due = _next_due(self.agency.engine)
+            self.dirty = False
+        return self.next_due.timestamp() if self.next_due is not None else INFINITY
 
     def _sweep(self, boundary: datetime) -> None:
         """Fire what fell due; skipped (no query at all) while no timer can be due yet."""
-        if self.dirty or self.sync is not None:
-            self.next_due = _next_due(self.agency.engine)
-            self.dirty = False
-        if self.next_due is None or self.next_due > boundary:
+        if self._due() > boundary.timestamp():
             return
         self.clock.set(boundary)
         self.stats.sweeps += 1
@@ -245,12 +262,12 @@ def run_workers(config: Config, url: str, settings: Settings) -> RunStats:
         return simulate_share(config, url, settings)
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(settings.workers)
-    flags = context.Array("i", settings.workers)
+    shared = context.Array("d", settings.workers + 1)  # next timer, then each next event
     results: Any = context.Queue()
     processes = [
         context.Process(
             target=_worker_main,
-            args=(config, url, settings, worker, (barrier, flags), results),
+            args=(config, url, settings, worker, (barrier, shared), results),
             daemon=True,
         )
         for worker in range(settings.workers)
