@@ -86,10 +86,10 @@ def test_a_small_year_on_postgresql_with_two_workers(tmp_path: Path) -> None:
             pytest.fail(problem)
         pytest.skip(problem)
     code, output = run(
-        environment(tmp_path), "--dossiers", "40", "--workers", "2", "--database", ADMIN_URL
+        environment(tmp_path), "--dossiers", "24", "--workers", "2", "--database", ADMIN_URL
     )
     assert code == 0, output
-    check_report(output, 40)
+    check_report(output, 24)
     assert "on PostgreSQL with 2 worker(s)" in output
 
 
