@@ -80,6 +80,7 @@ class SimulationReport:
             "commands: " + _counts(stats.commands),
             f"left open: {found.open_tasks} tasks, {found.pending_timers} pending timers; "
             f"{found.events} events",
+            f"apology tasks never answered (dossier finished in time): {found.open_apologies}",
             verify_line(self.verify) + f" ({self.verify_seconds:.1f} s)",
         ]
         lines += [f"  {failure}" for failure in self.verify.failures[:20]]

@@ -114,7 +114,7 @@ def _next(agency: Agency, case: Case, view: DossierView) -> datetime | None:
         agency.execute(code, Withdraw("Người nộp đề nghị rút hồ sơ"), actor)
         return None
     apology = next((t for t in view.open_tasks if t.kind == TaskKind.APOLOGY.value), None)
-    if apology is not None:
+    if apology is not None and _running_late(case, view):
         after = _apologise(agency, case, view, apology)
     elif view.status is DossierStatus.WAITING_SUPPLEMENT:
         after = _resume(agency, case, view, first.unit, first.role)
@@ -126,6 +126,20 @@ def _next(agency: Agency, case: Case, view: DossierView) -> datetime | None:
             raise SimulationError(f"dossier {code} is {view.status} with no task to work")
         after = _complete(agency, case, definition, task)
     return _when_next(agency, case, _Shape.of_dossier(after))
+
+
+def _running_late(case: Case, view: DossierView) -> bool:
+    """The head writes the apology letter only for a dossier that will really be late.
+
+    The apology timer fires a working day before the appointment whatever the
+    progress (at once for a same-day procedure); a dossier on track finishes
+    first and its apology task is cancelled unanswered.
+    """
+    if view.overdue or case.plan.fate is Fate.LATE:
+        return True
+    if view.status is DossierStatus.RESULT_READY:
+        return False  # the result is ready in time; only its hand-over waits
+    return any(t.late for t in view.open_tasks if t.kind in WORKING_KINDS)
 
 
 def _receive(agency: Agency, case: Case) -> datetime | None:
@@ -211,17 +225,18 @@ class _Shape:
     procedure_code: str
     status: DossierStatus
     tasks: tuple[tuple[str, str], ...]
+    due_at: datetime | None
 
     @classmethod
     def of_view(cls, view: DossierView) -> _Shape:
         tasks = tuple((t.kind, t.step_id) for t in view.open_tasks)
-        return cls(view.code, view.procedure_code, view.status, tasks)
+        return cls(view.code, view.procedure_code, view.status, tasks, view.due_at)
 
     @classmethod
     def of_dossier(cls, dossier: Dossier) -> _Shape:
         tasks = tuple((t.kind.value, t.step_id) for t in dossier.iter_open())
         code = dossier.definition.procedure.code
-        return cls(dossier.code, code, dossier.status, tasks)
+        return cls(dossier.code, code, dossier.status, tasks, dossier.due_at)
 
 
 def _when_next(agency: Agency, case: Case, shape: _Shape) -> datetime | None:
@@ -230,18 +245,27 @@ def _when_next(agency: Agency, case: Case, shape: _Shape) -> datetime | None:
         return None
     rng = case.rng
     kinds = {kind for kind, _ in shape.tasks}
-    if TaskKind.APOLOGY.value in kinds:
+    if kinds <= {TaskKind.APOLOGY.value}:
         hours = rng.uniform(1, 4)
     elif shape.status is DossierStatus.WAITING_SUPPLEMENT or TaskKind.WAIT.value in kinds:
         hours = rng.uniform(8, 40)  # the applicant's own time: the clock is paused
     elif shape.status is DossierStatus.RESULT_READY:
-        hours = rng.uniform(0.5, 16)
+        hours = _until_appointment(agency, rng, shape.due_at)
     else:
         hours = _step_hours(agency, case, shape)
     later = agency.engine.calendar.add_working_hours(
         agency.engine.clock.now(), Decimal(str(round(hours, 3)))
     )
     return later
+
+
+def _until_appointment(agency: Agency, rng: random.Random, due_at: datetime | None) -> float:
+    """The applicant collects the result by the appointment; a late one within the hour."""
+    now = agency.engine.clock.now()
+    if due_at is None or due_at <= now:
+        return rng.uniform(0.1, 1)
+    left = float(agency.engine.calendar.working_hours_between(now, due_at))
+    return max(0.05, left * rng.uniform(0.1, 0.95))
 
 
 def _step_hours(agency: Agency, case: Case, shape: _Shape) -> float:

@@ -179,6 +179,7 @@ class _Loop:
         heapq.heapify(self.queue)
         self.dirty = True  # timers may have changed since ``next_due`` was read
         self.next_due: datetime | None = None
+        self.round = 0
 
     def run(self, start: datetime) -> RunStats:
         started = time.perf_counter()
@@ -219,16 +220,18 @@ class _Loop:
             due = self._due()
             return None if mine == INFINITY and due == INFINITY else (mine, due)
         barrier, shared = self.sync
-        shared[self.worker + 1] = mine
+        size = len(shared) // 2  # two halves used in turn: a round's figures stay readable
+        self.round += 1  # while the fastest worker already posts the next round's
+        base = size * (self.round % 2)
+        shared[base + self.worker + 1] = mine
         barrier.wait()
         if self.worker == 0:
             self.dirty = True  # the others' commands changed timers too
             self._sweep(boundary)
             self.dirty = True
-            shared[0] = self._due()
+            shared[base] = self._due()
         barrier.wait()
-        next_event, due = min(shared[1:]), shared[0]
-        barrier.wait()  # nobody posts again before everyone has read
+        next_event, due = min(shared[base + 1 : base + size]), shared[base]
         return None if next_event == INFINITY else (next_event, due)
 
     def _due(self) -> float:
@@ -262,7 +265,7 @@ def run_workers(config: Config, url: str, settings: Settings) -> RunStats:
         return simulate_share(config, url, settings)
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(settings.workers)
-    shared = context.Array("d", settings.workers + 1)  # next timer, then each next event
+    shared = context.Array("d", 2 * (settings.workers + 1))  # next timer, each next event; x2
     results: Any = context.Queue()
     processes = [
         context.Process(

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from engine.audit.history import VerifyReport
+from engine.definitions.executable import TaskKind
 from engine.runtime.engine import Engine
 from engine.store.models import DossierRow, EventRow, TaskRow, TimerRow
 
@@ -35,7 +36,8 @@ class Outcomes:
     timers: Counter[str] = field(default_factory=Counter)  # fired, by kind
     with_supplement: int = 0
     apologised: int = 0
-    open_tasks: int = 0
+    open_tasks: int = 0  # steps, consultations, waits still open
+    open_apologies: int = 0  # apology tasks still open (on closed dossiers: see below)
     pending_timers: int = 0
     events: int = 0
 
@@ -79,7 +81,10 @@ def read_outcomes(engine: Engine) -> Outcomes:
             .group_by(TimerRow.kind)
         ).all()
         found.timers.update({kind: count for kind, count in fired})
-        found.open_tasks = _count(session, select(func.count()).where(TaskRow.status == "open"))
+        is_open = TaskRow.status == "open"
+        apology = TaskRow.kind == TaskKind.APOLOGY.value
+        found.open_tasks = _count(session, select(func.count()).where(is_open, ~apology))
+        found.open_apologies = _count(session, select(func.count()).where(is_open, apology))
         found.pending_timers = _count(
             session, select(func.count()).where(TimerRow.status == "pending")
         )
