@@ -114,3 +114,36 @@ def test_bad_arguments_are_clear_errors(
     assert code == 2
     assert message in output
     assert "Traceback" not in output
+
+
+def test_the_year_mix_is_mostly_commune_level_over_every_channel_and_fate() -> None:
+    from collections import Counter
+
+    from engine.calendar import WorkingCalendar
+    from engine.config import Config
+    from scheduler.simulation.plan import Fate, ProcedureChoice, draw_plans
+    from scheduler.simulation.run import START
+
+    calendar = WorkingCalendar.from_config(Config())
+    choices = [
+        ProcedureChoice("xa-1", "xa"),
+        ProcedureChoice("xa-2", "xa"),
+        ProcedureChoice("huyen-1", "huyen"),
+        ProcedureChoice("tinh-1", "tinh"),
+    ]
+    start = calendar.next_working_moment(START)
+    end = START.replace(year=START.year + 1)
+    plans = list(draw_plans(2000, choices, calendar, start, end, seed=5))
+    levels = Counter(plan.procedure_code.split("-")[0] for plan in plans)
+    assert levels["xa"] > levels["huyen"] + levels["tinh"]
+    assert levels["huyen"] > levels["tinh"] > 0
+    channels = Counter(plan.channel.value for plan in plans)
+    assert set(channels) == {"desk", "online", "post", "kiosk"}
+    assert channels["desk"] > channels["online"] > channels["post"] > channels["kiosk"]
+    assert {plan.fate for plan in plans} == set(Fate)
+    arrivals = [plan.arrival for plan in plans]
+    assert arrivals == sorted(arrivals)
+    assert start <= arrivals[0] and arrivals[-1] < end
+    assert all(calendar.is_working_day(a.astimezone(calendar.tz).date()) for a in arrivals)
+    again = list(draw_plans(2000, choices, calendar, start, end, seed=5))
+    assert again == plans

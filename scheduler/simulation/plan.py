@@ -80,14 +80,17 @@ def draw_plans(
     hours = calendar.working_hours_between(start, end)
     fates = [fate for fate, share in FATE_SHARES for _ in range(share)]
     channels = [channel for channel, share in CHANNEL_SHARES for _ in range(share)]
+    moment, offset = start, Decimal(0)
     for number in range(count):
-        offset = (Decimal(number) + Decimal(str(rng.random()))) * hours / Decimal(count)
+        later = (Decimal(number) + Decimal(str(rng.random()))) * hours / Decimal(count)
+        step = (later - offset).quantize(Decimal("0.001"))
+        moment, offset = calendar.add_working_hours(moment, step), offset + step  # in order
         yield DossierPlan(
             number=number,
             procedure_code=rng.choices(weighted[0], weighted[1])[0],
             channel=rng.choice(channels),
             fate=rng.choice(fates),
-            arrival=calendar.add_working_hours(start, offset.quantize(Decimal("0.001"))),
+            arrival=moment,
             slow_action=rng.randint(1, 3),
             withdraw_after=rng.randint(1, 3),
             seed=rng.randrange(2**32),
