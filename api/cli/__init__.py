@@ -77,10 +77,22 @@ def _register_commands() -> None:
         documents,
         reports,
         runtime,
+        simulate,
         web,
     )
 
-    modules = (definitions, calendar, runtime, web, demo, reports, documents, digitisation, bench)
+    modules = (
+        definitions,
+        calendar,
+        runtime,
+        web,
+        demo,
+        reports,
+        documents,
+        digitisation,
+        simulate,
+        bench,
+    )
     for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)
