@@ -20,6 +20,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -204,6 +205,15 @@ class TaskRow(Base):
         UniqueConstraint("dossier_id", "key"),
         Index("ix_tasks_unit_queue", "status", "unit_id", "role", "assignee_id", "due_at", "id"),
         Index("ix_tasks_assignee_due", "status", "assignee_id", "due_at", "id"),
+        Index(  # the unit queue, page by page in due order (0004_inbox_indexes)
+            "ix_tasks_unit_queue_unassigned",
+            "unit_id",
+            "role",
+            "due_at",
+            "id",
+            postgresql_where=text("status = 'open' AND assignee_id IS NULL"),
+            sqlite_where=text("status = 'open' AND assignee_id IS NULL"),
+        ),
         Index("ix_tasks_dossier", "dossier_id", "status"),
     )
 
