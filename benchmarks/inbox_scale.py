@@ -328,13 +328,9 @@ def explain(database: Database, name: str, statements: list[tuple[str, Any]]) ->
 
 
 def summary(lines: list[str]) -> list[str]:
-    """The plan's nodes with their actual times and buffers, and the execution time."""
-    keep = re.compile(r"(->|^\S)|Index Cond|Filter:|Buffers:|Execution Time|Rows Removed")
-    return [
-        re.sub(r"\(cost=[^)]*\) ", "", line)
-        for line in lines
-        if keep.search(line) and "Planning" not in line
-    ]
+    """The plan's nodes with their actual times and buffers, planning and execution time."""
+    keep = re.compile(r"(->|^\S)|Index Cond|Filter:|Buffers:|Time:|Rows Removed")
+    return [re.sub(r"\(cost=[^)]*\) ", "", line) for line in lines if keep.search(line)]
 
 
 if __name__ == "__main__":
