@@ -183,21 +183,26 @@ class TaskService:
             .subquery()
         )
         due = base.c.due_at
-        query = select(
-            func.count().filter(due < now),
-            func.count().filter(due >= now, due < end_of_day),
-            func.count().filter(due >= now, due < end_of_week),
-            func.count().filter(base.c.assignee_id == actor.user_id),
-            func.count().filter(base.c.assignee_id.is_(None)),
-        )
-        by_procedure = (
-            select(DossierRow.procedure_code, func.count())
-            .join(base, base.c.dossier_id == DossierRow.id)
+        per_procedure = (  # one pass over the visible tasks: the buckets per procedure
+            select(
+                DossierRow.procedure_code,
+                func.count().filter(due < now),
+                func.count().filter(due >= now, due < end_of_day),
+                func.count().filter(due >= now, due < end_of_week),
+                func.count().filter(base.c.assignee_id == actor.user_id),
+                func.count().filter(base.c.assignee_id.is_(None)),
+                func.count(),
+            )
+            .select_from(base)
+            .join(DossierRow, DossierRow.id == base.c.dossier_id)
             .group_by(DossierRow.procedure_code)
         )
         with self._engine.database.read() as session:
-            overdue, today, week, mine, queue = session.execute(query).one()
-            procedures = {code: count for code, count in session.execute(by_procedure)}
+            rows = [
+                (str(row[0]), [int(n) for n in row[1:]]) for row in session.execute(per_procedure)
+            ]
+        overdue, today, week, mine, queue = (sum(n[i] for _, n in rows) for i in range(5))
+        procedures = {code: n[5] for code, n in rows}
         return InboxCounts(overdue, today, week, mine, queue, procedures)
 
     def waiting(self, actor: Actor, limit: int = 50) -> list[TaskView]:

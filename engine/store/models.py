@@ -20,6 +20,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -202,8 +203,25 @@ class TaskRow(Base):
     __tablename__ = "tasks"
     __table_args__ = (
         UniqueConstraint("dossier_id", "key"),
-        Index("ix_tasks_unit_queue", "status", "unit_id", "role", "assignee_id", "due_at", "id"),
         Index("ix_tasks_assignee_due", "status", "assignee_id", "due_at", "id"),
+        Index(  # the unit queue, page by page in due order (0004_inbox_indexes)
+            "ix_tasks_unit_queue_unassigned",
+            "unit_id",
+            "role",
+            "due_at",
+            "id",
+            postgresql_where=text("status = 'open' AND assignee_id IS NULL"),
+            sqlite_where=text("status = 'open' AND assignee_id IS NULL"),
+        ),
+        Index(  # the waiting list, oldest first, and the unit's part of the counts
+            "ix_tasks_open_unit",
+            "unit_id",
+            "role",
+            "created_at",
+            "id",
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
         Index("ix_tasks_dossier", "dossier_id", "status"),
     )
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from engine.clock import FakeClock
 from engine.runtime.dossier import Applicant
@@ -124,3 +126,40 @@ def test_a_nul_character_in_a_search_is_ignored(
 ) -> None:
     found = engine.tasks.unit_queue(officers.justice, InboxFilter(query="Lê\x00 Hoàng")).items
     assert [t.applicant_name for t in found] == ["Lê Hoàng Đức"]
+
+
+def test_the_unit_queue_is_read_in_due_order_from_its_index(
+    engine: Engine, officers: Officers, queue: list[str]
+) -> None:
+    """A page of the unit queue walks an index in due order: no sort of the unit's whole
+    queue (at 100,000 open tasks that sort dominated; benchmarks/inbox_scale.py). PostgreSQL
+    needs ix_tasks_unit_queue_unassigned for it: ``assignee_id IS NULL`` fixes no order."""
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(engine.database.engine, "before_cursor_execute", record)
+    try:
+        assert engine.tasks.unit_queue(officers.justice).items
+    finally:
+        event.remove(engine.database.engine, "before_cursor_execute", record)
+    [(statement, parameters)] = [s for s in statements if "ORDER BY" in s[0]]
+    plan = _plan(engine, statement, parameters)
+    assert "tasks" in plan and "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+def _plan(engine: Engine, statement: str, parameters: Any) -> str:
+    raw = engine.database.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if engine.database.engine.dialect.name == "postgresql":  # as if the tables were big
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute("SET enable_sort = off")  # a sort is then the last resort
+            cursor.execute("EXPLAIN " + statement, parameters)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+    finally:
+        raw.rollback()
+        raw.close()
