@@ -482,6 +482,7 @@ class Dossier:
                 )
             self.finished_at = self.finished_at or ctx.now
             self.status = DossierStatus.RESULT_READY
+            self._drop_apology_tasks(ctx)
         elif self._only_reception_open():
             self.status = DossierStatus.LATE if self.overdue else DossierStatus.RECEIVED
         else:
@@ -500,12 +501,21 @@ class Dossier:
             for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
         )
         self.resume(ctx)
+        self._drop_apology_tasks(ctx)
         if refused:
             self.close(DossierStatus.REFUSED, ctx.now)
         else:
             self.finished_at = self.finished_at or ctx.now
             self._mark_overdue(self.finished_at)
             self.close(DossierStatus.RETURNED, ctx.now)
+
+    def _drop_apology_tasks(self, ctx: ApplyContext) -> None:
+        """Once the result is ready (or the dossier refused) there is no delay left to
+        apologise for: an apology letter not yet written is no longer asked for."""
+        for key, task in list(self.open_tasks.items()):
+            if task.kind is TaskKind.APOLOGY:
+                self.open_tasks.pop(key)
+                self.closed.append(TaskClosure(key, "cancelled", ctx.now))
 
     def close(self, status: DossierStatus, now: datetime) -> None:
         self.status = status

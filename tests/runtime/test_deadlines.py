@@ -98,6 +98,22 @@ def test_the_apology_task_opens_a_working_day_before_the_appointment(
     assert draft["proposed_due_at"] > at(8, 17).isoformat()
 
 
+def test_an_apology_not_yet_written_is_no_longer_asked_for_once_the_result_is_ready(
+    engine: Engine, officers: Officers, clock: FakeClock, code: str
+) -> None:
+    engine.tasks.complete(open_task(engine, code, "tiep_nhan"), officers.receiver)
+    clock.set(at(7, 17))
+    sweep_once(engine)
+    assert [t.kind for t in engine.runtime.get(code).open_tasks].count("apology") == 1
+    clock.set(at(8, 9))
+    engine.tasks.complete(open_task(engine, code, "tham_dinh"), officers.justice)
+    engine.tasks.complete(open_task(engine, code, "ky_duyet"), officers.leader)
+    dossier = engine.runtime.get(code)
+    assert dossier.status is DossierStatus.RESULT_READY
+    assert [t.kind for t in dossier.open_tasks] == ["step"]  # only handing back the result
+    assert engine.history.verify(code).ok
+
+
 def test_recording_the_apology_moves_the_appointment_once_and_counts_the_dossier_late(
     engine: Engine, officers: Officers, clock: FakeClock, code: str
 ) -> None:
