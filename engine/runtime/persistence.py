@@ -8,11 +8,12 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.audit.chain import GENESIS, event_hash, state_hash
 from engine.definitions.executable import ExecutableDefinition, TaskKind
@@ -108,13 +109,60 @@ def _definition_from_row(
     return definition
 
 
-def open_task_rows(session: Session, dossier_id: int) -> list[TaskRow]:
-    query = select(TaskRow).where(TaskRow.dossier_id == dossier_id, TaskRow.status == "open")
-    return list(session.scalars(query))
+TASKS = cast(Table, TaskRow.__table__)
+TIMERS = cast(Table, TimerRow.__table__)
+EVENTS = cast(Table, EventRow.__table__)
+
+
+class TaskFields(Protocol):
+    """What building a dossier reads of an open task's row (an ORM row or a Core row)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def spiff_id(self) -> str | None: ...
+    @property
+    def step_id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def unit_id(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def due_at(self) -> datetime | None: ...
+    @property
+    def assignee_id(self) -> int | None: ...
+    @property
+    def late(self) -> bool: ...
+    @property
+    def escalation(self) -> int: ...
+    @property
+    def warned(self) -> bool: ...
+
+
+def core(session: Session) -> Connection:
+    """The session's connection for Core statements, after flushing what the ORM still holds
+    (Core statements do not autoflush; a clean session costs nothing)."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection()
+
+
+def open_task_rows(session: Session, dossier_id: int) -> list[TaskFields]:
+    """The dossier's open tasks as plain rows (one Core select, no ORM identity map)."""
+    query = select(TASKS).where(TASKS.c.dossier_id == dossier_id, TASKS.c.status == "open")
+    return list(core(session).execute(query))
 
 
 def dossier_from_rows(
-    row: DossierRow, tasks: Iterable[TaskRow], loaded: LoadedDefinition, codec: WorkflowCodec
+    row: DossierRow, tasks: Iterable[TaskFields], loaded: LoadedDefinition, codec: WorkflowCodec
 ) -> Dossier:
     dossier = Dossier(
         id=row.id,
@@ -225,8 +273,8 @@ def insert_dossier(
     session.flush()
     dossier.id = row.id
     _write_tasks(session, row.id, dossier, {})
-    event = record_event(session, row, dossier, command, payload, actor, effects.ctx.now)
-    _write_effects(session, row, dossier, effects, event.seq)
+    seq = record_event(session, row, dossier, command, payload, actor, effects.ctx.now)
+    _write_effects(session, row, dossier, effects, seq)
     return row
 
 
@@ -234,14 +282,14 @@ def save_dossier(
     session: Session,
     row: DossierRow,
     dossier: Dossier,
-    task_rows: Iterable[TaskRow],
+    task_rows: Iterable[TaskFields],
     effects: Effects,
 ) -> None:
     """Write the dossier after one or more recorded events: row, tasks, timers, outbox,
     and the portal's sync outbox when what the portal reads has changed."""
     before = effects.sync.fingerprint(row) if effects.sync is not None else None
     _copy_to_row(dossier, row, effects.ctx.codec)
-    _write_tasks(session, row.id, dossier, {t.key: t for t in task_rows})
+    _write_tasks(session, row.id, dossier, {t.key: t.id for t in task_rows})
     _write_effects(session, row, dossier, effects, row.last_seq)
     if effects.sync is not None:
         effects.sync.queue(session, row, row.last_seq, before, effects.ctx.now)
@@ -263,31 +311,51 @@ def _write_effects(
 
 
 def sync_timers(session: Session, dossier_id: int, dossier: Dossier, ctx: ApplyContext) -> None:
-    """Make the pending timer rows exactly the timers the dossier needs now."""
+    """Make the pending timer rows exactly the timers the dossier needs now: a diff in
+    Python, then Core statements (cancel the unwanted, insert the missing ones)."""
     wanted = {(t.kind.value, t.task, t.due_at): t for t in desired_timers(dossier, ctx)}
-    pending = session.scalars(
-        select(TimerRow).where(TimerRow.dossier_id == dossier_id, TimerRow.status == "pending")
+    connection = session.connection()  # no autoflush: only this function writes timers
+    pending = connection.execute(
+        select(TIMERS.c.id, TIMERS.c.kind, TIMERS.c.task_key, TIMERS.c.due_at).where(
+            TIMERS.c.dossier_id == dossier_id, TIMERS.c.status == "pending"
+        )
     )
     have = set()
-    for timer in pending:
-        key = (timer.kind, timer.task_key, timer.due_at)
+    cancelled = []
+    for timer_id, kind, task_key, due_at in pending:
+        key = (kind, task_key, due_at)
         if key in wanted and key not in have:
             have.add(key)
         else:
-            timer.status = "cancelled"
-    for key, spec in wanted.items():
-        if key not in have:
-            session.add(
-                TimerRow(
-                    dossier_id=dossier_id,
-                    kind=spec.kind.value,
-                    task_key=spec.task,
-                    due_at=spec.due_at,
-                    status="pending",
-                    created_at=ctx.now,
-                    attempts=0,
-                )
-            )
+            cancelled.append(timer_id)
+    if cancelled:
+        connection.execute(
+            update(TIMERS).where(TIMERS.c.id.in_(cancelled)).values(status="cancelled")
+        )
+        _mark_loaded_timers(session, cancelled, "cancelled")
+    missing = [
+        {
+            "dossier_id": dossier_id,
+            "kind": spec.kind.value,
+            "task_key": spec.task,
+            "due_at": spec.due_at,
+            "status": "pending",
+            "created_at": ctx.now,
+            "attempts": 0,
+        }
+        for key, spec in wanted.items()
+        if key not in have
+    ]
+    if missing:
+        connection.execute(insert(TIMERS), missing)
+
+
+def _mark_loaded_timers(session: Session, timer_ids: list[int], status: str) -> None:
+    """Timer rows the session already holds (the sweep's) see the status just written."""
+    for timer_id in timer_ids:
+        loaded = session.identity_map.get(Session.identity_key(TimerRow, (timer_id,)))
+        if loaded is not None:
+            set_committed_value(loaded, "status", status)
 
 
 def _copy_to_row(dossier: Dossier, row: DossierRow, codec: WorkflowCodec) -> None:
@@ -316,48 +384,92 @@ def _copy_to_row(dossier: Dossier, row: DossierRow, codec: WorkflowCodec) -> Non
 
 
 def _write_tasks(
-    session: Session, dossier_id: int, dossier: Dossier, existing: dict[str, TaskRow]
+    session: Session, dossier_id: int, dossier: Dossier, existing: dict[str, int]
 ) -> None:
+    """Insert the opened tasks, update the touched and the closed ones (Core, executemany)."""
     opened, closed, touched = dossier.take_changes()
-    for task in opened:
-        if task.key in {c.key for c in closed}:
-            continue  # opened and closed by one command: nothing to show in an inbox
-        row = TaskRow(
-            dossier_id=dossier_id,
-            key=task.key,
-            spiff_id=task.spiff_id,
-            step_id=task.step_id,
-            kind=task.kind.value,
-            name=task.name,
-            unit_id=task.unit,
-            role=task.role,
-            status="open",
-            assignee_id=task.assignee_id,
-            created_at=task.created_at,
-            due_at=task.due_at,
-            late=task.late,
-            escalation=task.escalation,
-            warned=task.warned,
-            form_data={},
+    closed_keys = {c.key for c in closed}
+    connection = session.connection()
+    inserts = [
+        _task_values(dossier_id, task, dossier.open_tasks.get(task.key), task.key in touched)
+        for task in opened
+        if task.key not in closed_keys  # opened and closed by one command: not in an inbox
+    ]
+    if inserts:
+        connection.execute(insert(TASKS), inserts)
+    updates = [
+        {
+            "task_id": existing[key],
+            "assignee_id": live.assignee_id,
+            "late": live.late,
+            "escalation": live.escalation,
+            "warned": live.warned,
+        }
+        for key in touched
+        if (live := dossier.open_tasks.get(key)) is not None and key in existing
+    ]
+    if updates:
+        connection.execute(
+            update(TASKS)
+            .where(TASKS.c.id == bindparam("task_id"))
+            .values(
+                assignee_id=bindparam("assignee_id"),
+                late=bindparam("late"),
+                escalation=bindparam("escalation"),
+                warned=bindparam("warned"),
+            ),
+            updates,
         )
-        session.add(row)
-        existing[task.key] = row
-    for key in touched:
-        live = dossier.open_tasks.get(key)
-        if live is not None and key in existing:
-            existing[key].assignee_id = live.assignee_id
-            existing[key].late = live.late
-            existing[key].escalation = live.escalation
-            existing[key].warned = live.warned
-    for closure in closed:
-        closed_row = existing.get(closure.key)
-        if closed_row is None:
-            continue
-        closed_row.status = closure.status
-        closed_row.completed_at = closure.at
-        closed_row.completed_by = closure.by
-        closed_row.decision = closure.decision
-        closed_row.form_data = dict(closure.form_data)
+    closures = [
+        {
+            "task_id": existing[closure.key],
+            "status": closure.status,
+            "completed_at": closure.at,
+            "completed_by": closure.by,
+            "decision": closure.decision,
+            "form_data": dict(closure.form_data),
+        }
+        for closure in closed
+        if closure.key in existing
+    ]
+    if closures:
+        connection.execute(
+            update(TASKS)
+            .where(TASKS.c.id == bindparam("task_id"))
+            .values(
+                status=bindparam("status"),
+                completed_at=bindparam("completed_at"),
+                completed_by=bindparam("completed_by"),
+                decision=bindparam("decision"),
+                form_data=bindparam("form_data"),
+            ),
+            closures,
+        )
+
+
+def _task_values(
+    dossier_id: int, task: OpenTask, live: OpenTask | None, touched: bool
+) -> dict[str, Any]:
+    """A new task row; a task also touched by the command takes its live assignment."""
+    current = live if touched and live is not None else task
+    return {
+        "dossier_id": dossier_id,
+        "key": task.key,
+        "spiff_id": task.spiff_id,
+        "step_id": task.step_id,
+        "kind": task.kind.value,
+        "name": task.name,
+        "unit_id": task.unit,
+        "role": task.role,
+        "status": "open",
+        "assignee_id": current.assignee_id,
+        "created_at": task.created_at,
+        "due_at": task.due_at,
+        "late": current.late,
+        "escalation": current.escalation,
+        "warned": current.warned,
+        "form_data": {},
+    }
 
 
 def record_event(
@@ -368,7 +480,8 @@ def record_event(
     payload: dict[str, Any],
     actor: Actor,
     now: datetime,
-) -> EventRow:
+) -> int:
+    """Append one hash-chained event (a Core insert); returns its seq."""
     seq = row.last_seq + 1
     occurred = now.astimezone(UTC)
     state = state_hash(dossier.snapshot())
@@ -382,18 +495,19 @@ def record_event(
         payload=payload,
         state=state,
     )
-    event = EventRow(
-        dossier_id=row.id,
-        seq=seq,
-        occurred_at=occurred,
-        actor=actor.username,
-        command=command,
-        payload=payload,
-        state_hash=state,
-        prev_hash=row.last_hash,
-        hash=digest,
+    session.connection().execute(
+        insert(EVENTS).values(
+            dossier_id=row.id,
+            seq=seq,
+            occurred_at=occurred,
+            actor=actor.username,
+            command=command,
+            payload=payload,
+            state_hash=state,
+            prev_hash=row.last_hash,
+            hash=digest,
+        )
     )
-    session.add(event)
     row.last_seq = seq
     row.last_hash = digest
-    return event
+    return seq
