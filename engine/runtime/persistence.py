@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from engine.audit.chain import GENESIS, event_hash, state_hash
 from engine.definitions.executable import ExecutableDefinition, TaskKind
@@ -109,6 +110,7 @@ def _definition_from_row(
     return definition
 
 
+DOSSIERS = cast(Table, DossierRow.__table__)
 TASKS = cast(Table, TaskRow.__table__)
 TIMERS = cast(Table, TimerRow.__table__)
 EVENTS = cast(Table, EventRow.__table__)
@@ -288,7 +290,7 @@ def save_dossier(
     """Write the dossier after one or more recorded events: row, tasks, timers, outbox,
     and the portal's sync outbox when what the portal reads has changed."""
     before = effects.sync.fingerprint(row) if effects.sync is not None else None
-    _copy_to_row(dossier, row, effects.ctx.codec)
+    _update_row(session, row, _row_values(dossier, effects.ctx.codec))
     _write_tasks(session, row.id, dossier, {t.key: t.id for t in task_rows})
     _write_effects(session, row, dossier, effects, row.last_seq)
     if effects.sync is not None:
@@ -359,28 +361,60 @@ def _mark_loaded_timers(session: Session, timer_ids: list[int], status: str) -> 
 
 
 def _copy_to_row(dossier: Dossier, row: DossierRow, codec: WorkflowCodec) -> None:
-    row.applicant_name = dossier.applicant.name
-    row.applicant_search = search_text(dossier.applicant.name)
-    row.applicant_id_number = dossier.applicant.id_number
-    row.applicant = dossier.applicant.to_dict()
-    row.channel = dossier.channel.value
-    row.status = dossier.status.value
-    row.due_at = dossier.due_at
-    row.original_due_at = dossier.original_due_at
-    row.finished_at = dossier.finished_at
-    row.closed_at = dossier.closed_at
-    row.paused_at = dossier.paused_at
-    row.pause_kind = dossier.pause_kind
-    row.remaining_minutes = dossier.remaining_minutes
-    row.supplement_count = dossier.supplement_count
-    row.overdue = dossier.overdue
-    row.apologised = dossier.apologised
-    row.apology_requested = dossier.apology_requested
-    row.data = dict(dossier.data)
-    row.outcome = dict(dossier.outcome)
-    row.state = codec.dumps(dossier.workflow) if dossier.workflow is not None else b""
-    for column, value in dossier_columns(dossier.definition.procedure.fee, row.outcome).items():
+    for column, value in _row_values(dossier, codec).items():
         setattr(row, column, value)
+
+
+def _row_values(dossier: Dossier, codec: WorkflowCodec) -> dict[str, Any]:
+    """The dossier row's columns that the aggregate owns, as the dossier is now."""
+    outcome = dict(dossier.outcome)
+    values = {
+        "applicant_name": dossier.applicant.name,
+        "applicant_search": search_text(dossier.applicant.name),
+        "applicant_id_number": dossier.applicant.id_number,
+        "applicant": dossier.applicant.to_dict(),
+        "channel": dossier.channel.value,
+        "status": dossier.status.value,
+        "due_at": dossier.due_at,
+        "original_due_at": dossier.original_due_at,
+        "finished_at": dossier.finished_at,
+        "closed_at": dossier.closed_at,
+        "paused_at": dossier.paused_at,
+        "pause_kind": dossier.pause_kind,
+        "remaining_minutes": dossier.remaining_minutes,
+        "supplement_count": dossier.supplement_count,
+        "overdue": dossier.overdue,
+        "apologised": dossier.apologised,
+        "apology_requested": dossier.apology_requested,
+        "data": dict(dossier.data),
+        "outcome": outcome,
+        "state": codec.dumps(dossier.workflow) if dossier.workflow is not None else b"",
+    }
+    values.update(dossier_columns(dossier.definition.procedure.fee, outcome))
+    return values
+
+
+def _update_row(session: Session, row: DossierRow, values: dict[str, Any]) -> None:
+    """One Core UPDATE of the columns that changed (and any the caller set on the row),
+    guarded by the version column exactly as the ORM's optimistic check; the row object
+    is then marked as stored, so the session has nothing left to flush for it."""
+    pending = {key: getattr(row, key) for key in inspect(row).committed_state}
+    changes = pending | {key: v for key, v in values.items() if v != getattr(row, key)}
+    changes.pop("version", None)
+    version = row.version
+    result = session.connection().execute(
+        update(DOSSIERS)
+        .where(DOSSIERS.c.id == row.id, DOSSIERS.c.version == version)
+        .values(**changes, version=version + 1)
+    )
+    if result.rowcount != 1:
+        raise StaleDataError(
+            f"UPDATE statement on table 'dossiers' expected to update 1 row(s); "
+            f"{result.rowcount} were matched."
+        )
+    for key, value in changes.items():
+        set_committed_value(row, key, value)
+    set_committed_value(row, "version", version + 1)
 
 
 def _write_tasks(
