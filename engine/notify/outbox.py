@@ -22,6 +22,7 @@ from .templates import render
 __all__ = ["Address", "OutboxWriter"]
 
 OUTBOX = cast(Table, OutboxRow.__table__)
+INSERT_OUTBOX = insert(OUTBOX)
 
 
 class Address:
@@ -81,7 +82,7 @@ class OutboxWriter:
                     }
                 )
         if rows:  # Core, executemany: no ORM unit of work for rows nobody reads back here
-            session.connection().execute(insert(OUTBOX), rows)
+            session.connection().execute(INSERT_OUTBOX, rows)
         return len(rows)
 
     def _resolve(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -51,6 +51,8 @@ __all__ = ["Engine"]
 
 T = TypeVar("T")
 Check = Callable[[Dossier, ApplyContext], bool]
+READ_DOSSIER = select(DossierRow).where(DossierRow.code == bindparam("code"))
+LOCK_DOSSIER = READ_DOSSIER.with_for_update()
 
 
 class Engine:
@@ -187,10 +189,7 @@ class Engine:
     def dossier_row(self, session: Session, code: str, lock: bool = False) -> DossierRow:
         """The dossier's row; with ``lock`` it is held to the end of the transaction
         (PostgreSQL), so commands on one dossier queue up instead of failing each other."""
-        query = select(DossierRow).where(DossierRow.code == code)
-        if lock:
-            query = query.with_for_update()
-        row = session.scalar(query)
+        row = session.scalar(LOCK_DOSSIER if lock else READ_DOSSIER, {"code": code})
         if row is None:
             raise DossierNotFound(f"Không tìm thấy hồ sơ {code}.", code=code)
         return row

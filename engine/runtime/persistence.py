@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection, Table, bindparam, insert, inspect, select, update
+from sqlalchemy import Connection, Table, Update, bindparam, insert, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -149,6 +149,59 @@ class TaskFields(Protocol):
     def warned(self) -> bool: ...
 
 
+# The hot path's statements, built once: each command only binds values to them.
+OPEN_TASKS = select(TASKS).where(
+    TASKS.c.dossier_id == bindparam("dossier_id"), TASKS.c.status == "open"
+)
+PENDING_TIMERS = select(TIMERS.c.id, TIMERS.c.kind, TIMERS.c.task_key, TIMERS.c.due_at).where(
+    TIMERS.c.dossier_id == bindparam("dossier_id"), TIMERS.c.status == "pending"
+)
+CANCEL_TIMERS = (
+    update(TIMERS)
+    .where(TIMERS.c.id.in_(bindparam("timer_ids", expanding=True)))
+    .values(status="cancelled")
+)
+INSERT_TIMERS = insert(TIMERS)
+INSERT_TASKS = insert(TASKS)
+INSERT_EVENT = insert(EVENTS)
+TOUCH_TASKS = (
+    update(TASKS)
+    .where(TASKS.c.id == bindparam("task_id"))
+    .values(
+        assignee_id=bindparam("assignee_id"),
+        late=bindparam("late"),
+        escalation=bindparam("escalation"),
+        warned=bindparam("warned"),
+    )
+)
+CLOSE_TASKS = (
+    update(TASKS)
+    .where(TASKS.c.id == bindparam("task_id"))
+    .values(
+        status=bindparam("status"),
+        completed_at=bindparam("completed_at"),
+        completed_by=bindparam("completed_by"),
+        decision=bindparam("decision"),
+        form_data=bindparam("form_data"),
+    )
+)
+_ROW_UPDATES: dict[frozenset[str], Update] = {}
+
+
+def _row_update(columns: frozenset[str]) -> Update:
+    """The dossier row's guarded UPDATE of these columns, built once per set of columns."""
+    statement = _ROW_UPDATES.get(columns)
+    if statement is None:
+        statement = (
+            update(DOSSIERS)
+            .where(DOSSIERS.c.id == bindparam("row_id"))
+            .where(DOSSIERS.c.version == bindparam("row_version"))
+            .values({c: bindparam(f"new_{c}") for c in (*sorted(columns), "version")})
+        )
+        _ROW_UPDATES[columns] = statement
+    return statement
+
+
 def core(session: Session) -> Connection:
     """The session's connection for Core statements, after flushing what the ORM still holds
     (Core statements do not autoflush; a clean session costs nothing)."""
@@ -159,8 +212,7 @@ def core(session: Session) -> Connection:
 
 def open_task_rows(session: Session, dossier_id: int) -> list[TaskFields]:
     """The dossier's open tasks as plain rows (one Core select, no ORM identity map)."""
-    query = select(TASKS).where(TASKS.c.dossier_id == dossier_id, TASKS.c.status == "open")
-    return list(core(session).execute(query))
+    return list(core(session).execute(OPEN_TASKS, {"dossier_id": dossier_id}))
 
 
 def dossier_from_rows(
@@ -317,11 +369,7 @@ def sync_timers(session: Session, dossier_id: int, dossier: Dossier, ctx: ApplyC
     Python, then Core statements (cancel the unwanted, insert the missing ones)."""
     wanted = {(t.kind.value, t.task, t.due_at): t for t in desired_timers(dossier, ctx)}
     connection = session.connection()  # no autoflush: only this function writes timers
-    pending = connection.execute(
-        select(TIMERS.c.id, TIMERS.c.kind, TIMERS.c.task_key, TIMERS.c.due_at).where(
-            TIMERS.c.dossier_id == dossier_id, TIMERS.c.status == "pending"
-        )
-    )
+    pending = connection.execute(PENDING_TIMERS, {"dossier_id": dossier_id})
     have = set()
     cancelled = []
     for timer_id, kind, task_key, due_at in pending:
@@ -331,9 +379,7 @@ def sync_timers(session: Session, dossier_id: int, dossier: Dossier, ctx: ApplyC
         else:
             cancelled.append(timer_id)
     if cancelled:
-        connection.execute(
-            update(TIMERS).where(TIMERS.c.id.in_(cancelled)).values(status="cancelled")
-        )
+        connection.execute(CANCEL_TIMERS, {"timer_ids": cancelled})
         _mark_loaded_timers(session, cancelled, "cancelled")
     missing = [
         {
@@ -349,7 +395,7 @@ def sync_timers(session: Session, dossier_id: int, dossier: Dossier, ctx: ApplyC
         if key not in have
     ]
     if missing:
-        connection.execute(insert(TIMERS), missing)
+        connection.execute(INSERT_TIMERS, missing)
 
 
 def _mark_loaded_timers(session: Session, timer_ids: list[int], status: str) -> None:
@@ -402,11 +448,9 @@ def _update_row(session: Session, row: DossierRow, values: dict[str, Any]) -> No
     changes = pending | {key: v for key, v in values.items() if v != getattr(row, key)}
     changes.pop("version", None)
     version = row.version
-    result = session.connection().execute(
-        update(DOSSIERS)
-        .where(DOSSIERS.c.id == row.id, DOSSIERS.c.version == version)
-        .values(**changes, version=version + 1)
-    )
+    params = {f"new_{key}": value for key, value in changes.items()}
+    params.update(row_id=row.id, row_version=version, new_version=version + 1)
+    result = session.connection().execute(_row_update(frozenset(changes)), params)
     if result.rowcount != 1:
         raise StaleDataError(
             f"UPDATE statement on table 'dossiers' expected to update 1 row(s); "
@@ -430,7 +474,7 @@ def _write_tasks(
         if task.key not in closed_keys  # opened and closed by one command: not in an inbox
     ]
     if inserts:
-        connection.execute(insert(TASKS), inserts)
+        connection.execute(INSERT_TASKS, inserts)
     updates = [
         {
             "task_id": existing[key],
@@ -443,17 +487,7 @@ def _write_tasks(
         if (live := dossier.open_tasks.get(key)) is not None and key in existing
     ]
     if updates:
-        connection.execute(
-            update(TASKS)
-            .where(TASKS.c.id == bindparam("task_id"))
-            .values(
-                assignee_id=bindparam("assignee_id"),
-                late=bindparam("late"),
-                escalation=bindparam("escalation"),
-                warned=bindparam("warned"),
-            ),
-            updates,
-        )
+        connection.execute(TOUCH_TASKS, updates)
     closures = [
         {
             "task_id": existing[closure.key],
@@ -467,18 +501,7 @@ def _write_tasks(
         if closure.key in existing
     ]
     if closures:
-        connection.execute(
-            update(TASKS)
-            .where(TASKS.c.id == bindparam("task_id"))
-            .values(
-                status=bindparam("status"),
-                completed_at=bindparam("completed_at"),
-                completed_by=bindparam("completed_by"),
-                decision=bindparam("decision"),
-                form_data=bindparam("form_data"),
-            ),
-            closures,
-        )
+        connection.execute(CLOSE_TASKS, closures)
 
 
 def _task_values(
@@ -530,17 +553,18 @@ def record_event(
         state=state,
     )
     session.connection().execute(
-        insert(EVENTS).values(
-            dossier_id=row.id,
-            seq=seq,
-            occurred_at=occurred,
-            actor=actor.username,
-            command=command,
-            payload=payload,
-            state_hash=state,
-            prev_hash=row.last_hash,
-            hash=digest,
-        )
+        INSERT_EVENT,
+        {
+            "dossier_id": row.id,
+            "seq": seq,
+            "occurred_at": occurred,
+            "actor": actor.username,
+            "command": command,
+            "payload": payload,
+            "state_hash": state,
+            "prev_hash": row.last_hash,
+            "hash": digest,
+        },
     )
     row.last_seq = seq
     row.last_hash = digest

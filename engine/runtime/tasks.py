@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, or_, select, tuple_
+from sqlalchemy import Select, bindparam, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from engine.store.models import DossierRow, TaskRow
@@ -32,6 +32,11 @@ __all__ = ["InboxFilter", "Page", "InboxCounts", "TaskService"]
 INBOX_KINDS = ("step", "consultation")
 WAITING_KINDS = ("wait", "supplement", "apology")
 MAX_PAGE = 200
+FIND_TASK = (  # a task's dossier and key, before the command on it (built once)
+    select(DossierRow.code, TaskRow.key)
+    .join(DossierRow, DossierRow.id == TaskRow.dossier_id)
+    .where(TaskRow.id == bindparam("task_id"))
+)
 
 
 @dataclass(frozen=True)
@@ -110,11 +115,7 @@ class TaskService:
         find the task, lock its dossier, apply, read the task back."""
 
         def work(session: Session) -> TaskView:
-            found = session.execute(
-                select(DossierRow.code, TaskRow.key)
-                .join(DossierRow, DossierRow.id == TaskRow.dossier_id)
-                .where(TaskRow.id == task_id)
-            ).first()
+            found = session.execute(FIND_TASK, {"task_id": task_id}).first()
             if found is None:
                 raise TaskNotFound(f"Không có công việc số {task_id}.", task_id=task_id)
             row = self._engine.dossier_row(session, found[0], lock=True)
