@@ -35,6 +35,7 @@ from .deadlines import DeadlinePolicy
 from .dossier import ApplyContext, BusinessCalendar, Dossier
 from .errors import DossierNotFound, VersionConflict
 from .persistence import (
+    ChainHead,
     DefinitionCache,
     Effects,
     dossier_from_rows,
@@ -166,21 +167,23 @@ class Engine:
         loaded = self.definitions.get(session, row.definition_id)
         tasks = open_task_rows(session, row.id)
         dossier = dossier_from_rows(row, tasks, loaded, self.codec)
+        head = ChainHead.of(row)  # the row object is written once, by save_dossier
         applied = []
         ctx = None
         for command, check in steps:
             command.authorize(dossier, actor, self.organisation)
             require_scans_before_handover(session, row.id, dossier, command)
-            ctx = self.apply_context(self.clock.now(), row.last_seq + 1, loaded.specs)
+            ctx = self.apply_context(self.clock.now(), head.seq + 1, loaded.specs)
             if check is not None and not check(dossier, ctx):
                 applied.append(False)
                 continue
             command.apply(dossier, ctx)
-            record_event(session, row, dossier, command.name, command.payload(), actor, ctx.now)
+            payload = command.payload()
+            record_event(session, row, head, dossier, command.name, payload, actor, ctx.now)
             applied.append(True)
         if ctx is not None and any(applied):
             effects = Effects(ctx, self.outbox, self.portal.writer)
-            save_dossier(session, row, dossier, tasks, effects)
+            save_dossier(session, row, dossier, tasks, head, effects)
         return dossier, applied
 
     def apply_context(self, now: datetime, seq: int, specs: ProcessSpecs | None) -> ApplyContext:

@@ -45,6 +45,7 @@ from .errors import DefinitionNotFound
 from .spiff import ProcessSpecs, SpecCache, WorkflowCodec
 
 __all__ = [
+    "ChainHead",
     "Effects",
     "LoadedDefinition",
     "sync_timers",
@@ -56,6 +57,18 @@ __all__ = [
     "next_dossier_code",
     "open_task_rows",
 ]
+
+
+@dataclass
+class ChainHead:
+    """The end of a dossier's event chain while a command appends to it."""
+
+    seq: int
+    hash: str
+
+    @classmethod
+    def of(cls, row: DossierRow) -> ChainHead:
+        return cls(row.last_seq, row.last_hash)
 
 
 @dataclass(frozen=True)
@@ -327,7 +340,9 @@ def insert_dossier(
     session.flush()
     dossier.id = row.id
     _write_tasks(session, row.id, dossier, {})
-    seq = record_event(session, row, dossier, command, payload, actor, effects.ctx.now)
+    head = ChainHead.of(row)
+    seq = record_event(session, row, head, dossier, command, payload, actor, effects.ctx.now)
+    row.last_seq, row.last_hash = head.seq, head.hash
     _write_effects(session, row, dossier, effects, seq)
     return row
 
@@ -337,12 +352,15 @@ def save_dossier(
     row: DossierRow,
     dossier: Dossier,
     task_rows: Iterable[TaskFields],
+    head: ChainHead,
     effects: Effects,
 ) -> None:
-    """Write the dossier after one or more recorded events: row, tasks, timers, outbox,
-    and the portal's sync outbox when what the portal reads has changed."""
+    """Write the dossier after one or more recorded events (the chain now ends at ``head``):
+    row, tasks, timers, outbox, and the portal's sync outbox when what it reads has changed."""
     before = effects.sync.fingerprint(row) if effects.sync is not None else None
-    _update_row(session, row, _row_values(dossier, effects.ctx.codec))
+    values = _row_values(dossier, effects.ctx.codec)
+    values.update(last_seq=head.seq, last_hash=head.hash)
+    _update_row(session, row, values)
     _write_tasks(session, row.id, dossier, {t.key: t.id for t in task_rows})
     _write_effects(session, row, dossier, effects, row.last_seq)
     if effects.sync is not None:
@@ -532,18 +550,20 @@ def _task_values(
 def record_event(
     session: Session,
     row: DossierRow,
+    head: ChainHead,
     dossier: Dossier,
     command: str,
     payload: dict[str, Any],
     actor: Actor,
     now: datetime,
 ) -> int:
-    """Append one hash-chained event (a Core insert); returns its seq."""
-    seq = row.last_seq + 1
+    """Append one hash-chained event after ``head`` (a Core insert), move ``head`` to it and
+    return its seq; the dossier row's own chain columns are written by the caller."""
+    seq = head.seq + 1
     occurred = now.astimezone(UTC)
     state = state_hash(dossier.snapshot())
     digest = event_hash(
-        prev_hash=row.last_hash,
+        prev_hash=head.hash,
         dossier_code=row.code,
         seq=seq,
         occurred_at=occurred.isoformat(),
@@ -562,10 +582,9 @@ def record_event(
             "command": command,
             "payload": payload,
             "state_hash": state,
-            "prev_hash": row.last_hash,
+            "prev_hash": head.hash,
             "hash": digest,
         },
     )
-    row.last_seq = seq
-    row.last_hash = digest
+    head.seq, head.hash = seq, digest
     return seq

@@ -37,6 +37,7 @@ FIND_TASK = (  # a task's dossier and key, before the command on it (built once)
     .join(DossierRow, DossierRow.id == TaskRow.dossier_id)
     .where(TaskRow.id == bindparam("task_id"))
 )
+READ_TASK = select(TaskRow.__table__).where(TaskRow.id == bindparam("task_id"))
 
 
 @dataclass(frozen=True)
@@ -115,15 +116,15 @@ class TaskService:
         find the task, lock its dossier, apply, read the task back."""
 
         def work(session: Session) -> TaskView:
-            found = session.execute(FIND_TASK, {"task_id": task_id}).first()
+            connection = session.connection()  # Core: these reads need no ORM objects
+            found = connection.execute(FIND_TASK, {"task_id": task_id}).first()
             if found is None:
                 raise TaskNotFound(f"Không có công việc số {task_id}.", task_id=task_id)
             row = self._engine.dossier_row(session, found[0], lock=True)
             self._engine.apply_to_row(session, row, command_for(found[1]), actor)
             session.flush()
             # as stored, exactly as a later read would see it
-            task = session.get_one(TaskRow, task_id, populate_existing=True)
-            return TaskView.of(task, row)
+            return TaskView.of(connection.execute(READ_TASK, {"task_id": task_id}).one(), row)
 
         return self._engine.in_transaction(work)
 
