@@ -32,10 +32,11 @@ __all__ = ["InboxFilter", "Page", "InboxCounts", "TaskService"]
 INBOX_KINDS = ("step", "consultation")
 WAITING_KINDS = ("wait", "supplement", "apology")
 MAX_PAGE = 200
-FIND_TASK = (  # a task's dossier and key, before the command on it (built once)
-    select(DossierRow.code, TaskRow.key)
-    .join(DossierRow, DossierRow.id == TaskRow.dossier_id)
+LOCK_TASK_DOSSIER = (  # a task's key and its dossier's row, held to the end (PostgreSQL)
+    select(DossierRow, TaskRow.key)
+    .join(TaskRow, TaskRow.dossier_id == DossierRow.id)
     .where(TaskRow.id == bindparam("task_id"))
+    .with_for_update(of=DossierRow)
 )
 READ_TASK = select(TaskRow.__table__).where(TaskRow.id == bindparam("task_id"))
 
@@ -113,18 +114,18 @@ class TaskService:
         self, task_id: int, actor: Actor, command_for: Callable[[str], Command]
     ) -> TaskView:
         """One command on a task's dossier and the task as it leaves it, in one transaction:
-        find the task, lock its dossier, apply, read the task back."""
+        find the task and lock its dossier (one statement), apply, read the task back."""
 
         def work(session: Session) -> TaskView:
-            connection = session.connection()  # Core: these reads need no ORM objects
-            found = connection.execute(FIND_TASK, {"task_id": task_id}).first()
+            found = session.execute(LOCK_TASK_DOSSIER, {"task_id": task_id}).first()
             if found is None:
                 raise TaskNotFound(f"Không có công việc số {task_id}.", task_id=task_id)
-            row = self._engine.dossier_row(session, found[0], lock=True)
-            self._engine.apply_to_row(session, row, command_for(found[1]), actor)
+            row, key = found
+            self._engine.apply_to_row(session, row, command_for(key), actor)
             session.flush()
-            # as stored, exactly as a later read would see it
-            return TaskView.of(connection.execute(READ_TASK, {"task_id": task_id}).one(), row)
+            # as stored, exactly as a later read would see it (Core: no ORM object needed)
+            task = session.connection().execute(READ_TASK, {"task_id": task_id}).one()
+            return TaskView.of(task, row)
 
         return self._engine.in_transaction(work)
 
