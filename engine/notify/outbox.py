@@ -6,9 +6,10 @@ import threading
 import time
 from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from engine.config import NotificationsConfig
@@ -19,6 +20,9 @@ from .intents import Notification, Recipient
 from .templates import render
 
 __all__ = ["Address", "OutboxWriter"]
+
+OUTBOX = cast(Table, OutboxRow.__table__)
+INSERT_OUTBOX = insert(OUTBOX)
 
 
 class Address:
@@ -55,30 +59,31 @@ class OutboxWriter:
         applicant: Address | None,
         now: datetime,
     ) -> int:
-        written = 0
+        rows = []
         for notification in notifications:
             subject, body = render(notification.template, notification.values, self._tz)
             people = self._resolve(session, notification.recipients, applicant)
             for person, is_applicant in people:
                 channel, target = self._channel(person, is_applicant)
-                session.add(
-                    OutboxRow(
-                        created_at=now,
-                        dossier_id=dossier_id,
-                        event_seq=seq,
-                        template=notification.template,
-                        channel=channel,
-                        address=target,
-                        user_id=person.user_id,
-                        subject=subject,
-                        body=body,
-                        status="pending",
-                        attempts=0,
-                        next_attempt_at=now,
-                    )
+                rows.append(
+                    {
+                        "created_at": now,
+                        "dossier_id": dossier_id,
+                        "event_seq": seq,
+                        "template": notification.template,
+                        "channel": channel,
+                        "address": target,
+                        "user_id": person.user_id,
+                        "subject": subject,
+                        "body": body,
+                        "status": "pending",
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                    }
                 )
-                written += 1
-        return written
+        if rows:  # Core, executemany: no ORM unit of work for rows nobody reads back here
+            session.connection().execute(INSERT_OUTBOX, rows)
+        return len(rows)
 
     def _resolve(
         self, session: Session, recipients: Iterable[Recipient], applicant: Address | None

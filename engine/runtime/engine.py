@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -35,6 +35,7 @@ from .deadlines import DeadlinePolicy
 from .dossier import ApplyContext, BusinessCalendar, Dossier
 from .errors import DossierNotFound, VersionConflict
 from .persistence import (
+    ChainHead,
     DefinitionCache,
     Effects,
     dossier_from_rows,
@@ -51,6 +52,8 @@ __all__ = ["Engine"]
 
 T = TypeVar("T")
 Check = Callable[[Dossier, ApplyContext], bool]
+READ_DOSSIER = select(DossierRow).where(DossierRow.code == bindparam("code"))
+LOCK_DOSSIER = READ_DOSSIER.with_for_update()
 
 
 class Engine:
@@ -164,21 +167,23 @@ class Engine:
         loaded = self.definitions.get(session, row.definition_id)
         tasks = open_task_rows(session, row.id)
         dossier = dossier_from_rows(row, tasks, loaded, self.codec)
+        head = ChainHead.of(row)  # the row object is written once, by save_dossier
         applied = []
         ctx = None
         for command, check in steps:
             command.authorize(dossier, actor, self.organisation)
             require_scans_before_handover(session, row.id, dossier, command)
-            ctx = self.apply_context(self.clock.now(), row.last_seq + 1, loaded.specs)
+            ctx = self.apply_context(self.clock.now(), head.seq + 1, loaded.specs)
             if check is not None and not check(dossier, ctx):
                 applied.append(False)
                 continue
             command.apply(dossier, ctx)
-            record_event(session, row, dossier, command.name, command.payload(), actor, ctx.now)
+            payload = command.payload()
+            record_event(session, row, head, dossier, command.name, payload, actor, ctx.now)
             applied.append(True)
         if ctx is not None and any(applied):
             effects = Effects(ctx, self.outbox, self.portal.writer)
-            save_dossier(session, row, dossier, tasks, effects)
+            save_dossier(session, row, dossier, tasks, head, effects)
         return dossier, applied
 
     def apply_context(self, now: datetime, seq: int, specs: ProcessSpecs | None) -> ApplyContext:
@@ -187,10 +192,7 @@ class Engine:
     def dossier_row(self, session: Session, code: str, lock: bool = False) -> DossierRow:
         """The dossier's row; with ``lock`` it is held to the end of the transaction
         (PostgreSQL), so commands on one dossier queue up instead of failing each other."""
-        query = select(DossierRow).where(DossierRow.code == code)
-        if lock:
-            query = query.with_for_update()
-        row = session.scalar(query)
+        row = session.scalar(LOCK_DOSSIER if lock else READ_DOSSIER, {"code": code})
         if row is None:
             raise DossierNotFound(f"Không tìm thấy hồ sơ {code}.", code=code)
         return row

@@ -8,11 +8,13 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Table, Update, bindparam, insert, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from engine.audit.chain import GENESIS, event_hash, state_hash
 from engine.definitions.executable import ExecutableDefinition, TaskKind
@@ -43,6 +45,7 @@ from .errors import DefinitionNotFound
 from .spiff import ProcessSpecs, SpecCache, WorkflowCodec
 
 __all__ = [
+    "ChainHead",
     "Effects",
     "LoadedDefinition",
     "sync_timers",
@@ -54,6 +57,18 @@ __all__ = [
     "next_dossier_code",
     "open_task_rows",
 ]
+
+
+@dataclass
+class ChainHead:
+    """The end of a dossier's event chain while a command appends to it."""
+
+    seq: int
+    hash: str
+
+    @classmethod
+    def of(cls, row: DossierRow) -> ChainHead:
+        return cls(row.last_seq, row.last_hash)
 
 
 @dataclass(frozen=True)
@@ -108,13 +123,113 @@ def _definition_from_row(
     return definition
 
 
-def open_task_rows(session: Session, dossier_id: int) -> list[TaskRow]:
-    query = select(TaskRow).where(TaskRow.dossier_id == dossier_id, TaskRow.status == "open")
-    return list(session.scalars(query))
+DOSSIERS = cast(Table, DossierRow.__table__)
+TASKS = cast(Table, TaskRow.__table__)
+TIMERS = cast(Table, TimerRow.__table__)
+EVENTS = cast(Table, EventRow.__table__)
+
+
+class TaskFields(Protocol):
+    """What building a dossier reads of an open task's row (an ORM row or a Core row)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def spiff_id(self) -> str | None: ...
+    @property
+    def step_id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def unit_id(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def due_at(self) -> datetime | None: ...
+    @property
+    def assignee_id(self) -> int | None: ...
+    @property
+    def late(self) -> bool: ...
+    @property
+    def escalation(self) -> int: ...
+    @property
+    def warned(self) -> bool: ...
+
+
+# The hot path's statements, built once: each command only binds values to them.
+OPEN_TASKS = select(TASKS).where(
+    TASKS.c.dossier_id == bindparam("dossier_id"), TASKS.c.status == "open"
+)
+PENDING_TIMERS = select(TIMERS.c.id, TIMERS.c.kind, TIMERS.c.task_key, TIMERS.c.due_at).where(
+    TIMERS.c.dossier_id == bindparam("dossier_id"), TIMERS.c.status == "pending"
+)
+CANCEL_TIMERS = (
+    update(TIMERS)
+    .where(TIMERS.c.id.in_(bindparam("timer_ids", expanding=True)))
+    .values(status="cancelled")
+)
+INSERT_TIMERS = insert(TIMERS)
+INSERT_TASKS = insert(TASKS)
+INSERT_EVENT = insert(EVENTS)
+TOUCH_TASKS = (
+    update(TASKS)
+    .where(TASKS.c.id == bindparam("task_id"))
+    .values(
+        assignee_id=bindparam("assignee_id"),
+        late=bindparam("late"),
+        escalation=bindparam("escalation"),
+        warned=bindparam("warned"),
+    )
+)
+CLOSE_TASKS = (
+    update(TASKS)
+    .where(TASKS.c.id == bindparam("task_id"))
+    .values(
+        status=bindparam("status"),
+        completed_at=bindparam("completed_at"),
+        completed_by=bindparam("completed_by"),
+        decision=bindparam("decision"),
+        form_data=bindparam("form_data"),
+    )
+)
+_ROW_UPDATES: dict[frozenset[str], Update] = {}
+
+
+def _row_update(columns: frozenset[str]) -> Update:
+    """The dossier row's guarded UPDATE of these columns, built once per set of columns."""
+    statement = _ROW_UPDATES.get(columns)
+    if statement is None:
+        statement = (
+            update(DOSSIERS)
+            .where(DOSSIERS.c.id == bindparam("row_id"))
+            .where(DOSSIERS.c.version == bindparam("row_version"))
+            .values({c: bindparam(f"new_{c}") for c in (*sorted(columns), "version")})
+        )
+        _ROW_UPDATES[columns] = statement
+    return statement
+
+
+def core(session: Session) -> Connection:
+    """The session's connection for Core statements, after flushing what the ORM still holds
+    (Core statements do not autoflush; a clean session costs nothing)."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection()
+
+
+def open_task_rows(session: Session, dossier_id: int) -> list[TaskFields]:
+    """The dossier's open tasks as plain rows (one Core select, no ORM identity map)."""
+    return list(core(session).execute(OPEN_TASKS, {"dossier_id": dossier_id}))
 
 
 def dossier_from_rows(
-    row: DossierRow, tasks: Iterable[TaskRow], loaded: LoadedDefinition, codec: WorkflowCodec
+    row: DossierRow, tasks: Iterable[TaskFields], loaded: LoadedDefinition, codec: WorkflowCodec
 ) -> Dossier:
     dossier = Dossier(
         id=row.id,
@@ -225,8 +340,10 @@ def insert_dossier(
     session.flush()
     dossier.id = row.id
     _write_tasks(session, row.id, dossier, {})
-    event = record_event(session, row, dossier, command, payload, actor, effects.ctx.now)
-    _write_effects(session, row, dossier, effects, event.seq)
+    head = ChainHead.of(row)
+    seq = record_event(session, row, head, dossier, command, payload, actor, effects.ctx.now)
+    row.last_seq, row.last_hash = head.seq, head.hash
+    _write_effects(session, row, dossier, effects, seq)
     return row
 
 
@@ -234,14 +351,17 @@ def save_dossier(
     session: Session,
     row: DossierRow,
     dossier: Dossier,
-    task_rows: Iterable[TaskRow],
+    task_rows: Iterable[TaskFields],
+    head: ChainHead,
     effects: Effects,
 ) -> None:
-    """Write the dossier after one or more recorded events: row, tasks, timers, outbox,
-    and the portal's sync outbox when what the portal reads has changed."""
+    """Write the dossier after one or more recorded events (the chain now ends at ``head``):
+    row, tasks, timers, outbox, and the portal's sync outbox when what it reads has changed."""
     before = effects.sync.fingerprint(row) if effects.sync is not None else None
-    _copy_to_row(dossier, row, effects.ctx.codec)
-    _write_tasks(session, row.id, dossier, {t.key: t for t in task_rows})
+    values = _row_values(dossier, effects.ctx.codec)
+    values.update(last_seq=head.seq, last_hash=head.hash)
+    _update_row(session, row, values)
+    _write_tasks(session, row.id, dossier, {t.key: t.id for t in task_rows})
     _write_effects(session, row, dossier, effects, row.last_seq)
     if effects.sync is not None:
         effects.sync.queue(session, row, row.last_seq, before, effects.ctx.now)
@@ -263,117 +383,187 @@ def _write_effects(
 
 
 def sync_timers(session: Session, dossier_id: int, dossier: Dossier, ctx: ApplyContext) -> None:
-    """Make the pending timer rows exactly the timers the dossier needs now."""
+    """Make the pending timer rows exactly the timers the dossier needs now: a diff in
+    Python, then Core statements (cancel the unwanted, insert the missing ones)."""
     wanted = {(t.kind.value, t.task, t.due_at): t for t in desired_timers(dossier, ctx)}
-    pending = session.scalars(
-        select(TimerRow).where(TimerRow.dossier_id == dossier_id, TimerRow.status == "pending")
-    )
+    connection = session.connection()  # no autoflush: only this function writes timers
+    pending = connection.execute(PENDING_TIMERS, {"dossier_id": dossier_id})
     have = set()
-    for timer in pending:
-        key = (timer.kind, timer.task_key, timer.due_at)
+    cancelled = []
+    for timer_id, kind, task_key, due_at in pending:
+        key = (kind, task_key, due_at)
         if key in wanted and key not in have:
             have.add(key)
         else:
-            timer.status = "cancelled"
-    for key, spec in wanted.items():
-        if key not in have:
-            session.add(
-                TimerRow(
-                    dossier_id=dossier_id,
-                    kind=spec.kind.value,
-                    task_key=spec.task,
-                    due_at=spec.due_at,
-                    status="pending",
-                    created_at=ctx.now,
-                    attempts=0,
-                )
-            )
+            cancelled.append(timer_id)
+    if cancelled:
+        connection.execute(CANCEL_TIMERS, {"timer_ids": cancelled})
+        _mark_loaded_timers(session, cancelled, "cancelled")
+    missing = [
+        {
+            "dossier_id": dossier_id,
+            "kind": spec.kind.value,
+            "task_key": spec.task,
+            "due_at": spec.due_at,
+            "status": "pending",
+            "created_at": ctx.now,
+            "attempts": 0,
+        }
+        for key, spec in wanted.items()
+        if key not in have
+    ]
+    if missing:
+        connection.execute(INSERT_TIMERS, missing)
+
+
+def _mark_loaded_timers(session: Session, timer_ids: list[int], status: str) -> None:
+    """Timer rows the session already holds (the sweep's) see the status just written."""
+    for timer_id in timer_ids:
+        loaded = session.identity_map.get(Session.identity_key(TimerRow, (timer_id,)))
+        if loaded is not None:
+            set_committed_value(loaded, "status", status)
 
 
 def _copy_to_row(dossier: Dossier, row: DossierRow, codec: WorkflowCodec) -> None:
-    row.applicant_name = dossier.applicant.name
-    row.applicant_search = search_text(dossier.applicant.name)
-    row.applicant_id_number = dossier.applicant.id_number
-    row.applicant = dossier.applicant.to_dict()
-    row.channel = dossier.channel.value
-    row.status = dossier.status.value
-    row.due_at = dossier.due_at
-    row.original_due_at = dossier.original_due_at
-    row.finished_at = dossier.finished_at
-    row.closed_at = dossier.closed_at
-    row.paused_at = dossier.paused_at
-    row.pause_kind = dossier.pause_kind
-    row.remaining_minutes = dossier.remaining_minutes
-    row.supplement_count = dossier.supplement_count
-    row.overdue = dossier.overdue
-    row.apologised = dossier.apologised
-    row.apology_requested = dossier.apology_requested
-    row.data = dict(dossier.data)
-    row.outcome = dict(dossier.outcome)
-    row.state = codec.dumps(dossier.workflow) if dossier.workflow is not None else b""
-    for column, value in dossier_columns(dossier.definition.procedure.fee, row.outcome).items():
+    for column, value in _row_values(dossier, codec).items():
         setattr(row, column, value)
 
 
-def _write_tasks(
-    session: Session, dossier_id: int, dossier: Dossier, existing: dict[str, TaskRow]
-) -> None:
-    opened, closed, touched = dossier.take_changes()
-    for task in opened:
-        if task.key in {c.key for c in closed}:
-            continue  # opened and closed by one command: nothing to show in an inbox
-        row = TaskRow(
-            dossier_id=dossier_id,
-            key=task.key,
-            spiff_id=task.spiff_id,
-            step_id=task.step_id,
-            kind=task.kind.value,
-            name=task.name,
-            unit_id=task.unit,
-            role=task.role,
-            status="open",
-            assignee_id=task.assignee_id,
-            created_at=task.created_at,
-            due_at=task.due_at,
-            late=task.late,
-            escalation=task.escalation,
-            warned=task.warned,
-            form_data={},
+def _row_values(dossier: Dossier, codec: WorkflowCodec) -> dict[str, Any]:
+    """The dossier row's columns that the aggregate owns, as the dossier is now."""
+    outcome = dict(dossier.outcome)
+    values = {
+        "applicant_name": dossier.applicant.name,
+        "applicant_search": search_text(dossier.applicant.name),
+        "applicant_id_number": dossier.applicant.id_number,
+        "applicant": dossier.applicant.to_dict(),
+        "channel": dossier.channel.value,
+        "status": dossier.status.value,
+        "due_at": dossier.due_at,
+        "original_due_at": dossier.original_due_at,
+        "finished_at": dossier.finished_at,
+        "closed_at": dossier.closed_at,
+        "paused_at": dossier.paused_at,
+        "pause_kind": dossier.pause_kind,
+        "remaining_minutes": dossier.remaining_minutes,
+        "supplement_count": dossier.supplement_count,
+        "overdue": dossier.overdue,
+        "apologised": dossier.apologised,
+        "apology_requested": dossier.apology_requested,
+        "data": dict(dossier.data),
+        "outcome": outcome,
+        "state": codec.dumps(dossier.workflow) if dossier.workflow is not None else b"",
+    }
+    values.update(dossier_columns(dossier.definition.procedure.fee, outcome))
+    return values
+
+
+def _update_row(session: Session, row: DossierRow, values: dict[str, Any]) -> None:
+    """One Core UPDATE of the columns that changed (and any the caller set on the row),
+    guarded by the version column exactly as the ORM's optimistic check; the row object
+    is then marked as stored, so the session has nothing left to flush for it."""
+    pending = {key: getattr(row, key) for key in inspect(row).committed_state}
+    changes = pending | {key: v for key, v in values.items() if v != getattr(row, key)}
+    changes.pop("version", None)
+    version = row.version
+    params = {f"new_{key}": value for key, value in changes.items()}
+    params.update(row_id=row.id, row_version=version, new_version=version + 1)
+    result = session.connection().execute(_row_update(frozenset(changes)), params)
+    if result.rowcount != 1:
+        raise StaleDataError(
+            f"UPDATE statement on table 'dossiers' expected to update 1 row(s); "
+            f"{result.rowcount} were matched."
         )
-        session.add(row)
-        existing[task.key] = row
-    for key in touched:
-        live = dossier.open_tasks.get(key)
-        if live is not None and key in existing:
-            existing[key].assignee_id = live.assignee_id
-            existing[key].late = live.late
-            existing[key].escalation = live.escalation
-            existing[key].warned = live.warned
-    for closure in closed:
-        closed_row = existing.get(closure.key)
-        if closed_row is None:
-            continue
-        closed_row.status = closure.status
-        closed_row.completed_at = closure.at
-        closed_row.completed_by = closure.by
-        closed_row.decision = closure.decision
-        closed_row.form_data = dict(closure.form_data)
+    for key, value in changes.items():
+        set_committed_value(row, key, value)
+    set_committed_value(row, "version", version + 1)
+
+
+def _write_tasks(
+    session: Session, dossier_id: int, dossier: Dossier, existing: dict[str, int]
+) -> None:
+    """Insert the opened tasks, update the touched and the closed ones (Core, executemany)."""
+    opened, closed, touched = dossier.take_changes()
+    closed_keys = {c.key for c in closed}
+    connection = session.connection()
+    inserts = [
+        _task_values(dossier_id, task, dossier.open_tasks.get(task.key), task.key in touched)
+        for task in opened
+        if task.key not in closed_keys  # opened and closed by one command: not in an inbox
+    ]
+    if inserts:
+        connection.execute(INSERT_TASKS, inserts)
+    updates = [
+        {
+            "task_id": existing[key],
+            "assignee_id": live.assignee_id,
+            "late": live.late,
+            "escalation": live.escalation,
+            "warned": live.warned,
+        }
+        for key in touched
+        if (live := dossier.open_tasks.get(key)) is not None and key in existing
+    ]
+    if updates:
+        connection.execute(TOUCH_TASKS, updates)
+    closures = [
+        {
+            "task_id": existing[closure.key],
+            "status": closure.status,
+            "completed_at": closure.at,
+            "completed_by": closure.by,
+            "decision": closure.decision,
+            "form_data": dict(closure.form_data),
+        }
+        for closure in closed
+        if closure.key in existing
+    ]
+    if closures:
+        connection.execute(CLOSE_TASKS, closures)
+
+
+def _task_values(
+    dossier_id: int, task: OpenTask, live: OpenTask | None, touched: bool
+) -> dict[str, Any]:
+    """A new task row; a task also touched by the command takes its live assignment."""
+    current = live if touched and live is not None else task
+    return {
+        "dossier_id": dossier_id,
+        "key": task.key,
+        "spiff_id": task.spiff_id,
+        "step_id": task.step_id,
+        "kind": task.kind.value,
+        "name": task.name,
+        "unit_id": task.unit,
+        "role": task.role,
+        "status": "open",
+        "assignee_id": current.assignee_id,
+        "created_at": task.created_at,
+        "due_at": task.due_at,
+        "late": current.late,
+        "escalation": current.escalation,
+        "warned": current.warned,
+        "form_data": {},
+    }
 
 
 def record_event(
     session: Session,
     row: DossierRow,
+    head: ChainHead,
     dossier: Dossier,
     command: str,
     payload: dict[str, Any],
     actor: Actor,
     now: datetime,
-) -> EventRow:
-    seq = row.last_seq + 1
+) -> int:
+    """Append one hash-chained event after ``head`` (a Core insert), move ``head`` to it and
+    return its seq; the dossier row's own chain columns are written by the caller."""
+    seq = head.seq + 1
     occurred = now.astimezone(UTC)
     state = state_hash(dossier.snapshot())
     digest = event_hash(
-        prev_hash=row.last_hash,
+        prev_hash=head.hash,
         dossier_code=row.code,
         seq=seq,
         occurred_at=occurred.isoformat(),
@@ -382,18 +572,19 @@ def record_event(
         payload=payload,
         state=state,
     )
-    event = EventRow(
-        dossier_id=row.id,
-        seq=seq,
-        occurred_at=occurred,
-        actor=actor.username,
-        command=command,
-        payload=payload,
-        state_hash=state,
-        prev_hash=row.last_hash,
-        hash=digest,
+    session.connection().execute(
+        INSERT_EVENT,
+        {
+            "dossier_id": row.id,
+            "seq": seq,
+            "occurred_at": occurred,
+            "actor": actor.username,
+            "command": command,
+            "payload": payload,
+            "state_hash": state,
+            "prev_hash": head.hash,
+            "hash": digest,
+        },
     )
-    session.add(event)
-    row.last_seq = seq
-    row.last_hash = digest
-    return event
+    head.seq, head.hash = seq, digest
+    return seq

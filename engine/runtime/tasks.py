@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, or_, select, tuple_
+from sqlalchemy import Select, bindparam, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from engine.store.models import DossierRow, TaskRow
@@ -32,6 +32,13 @@ __all__ = ["InboxFilter", "Page", "InboxCounts", "TaskService"]
 INBOX_KINDS = ("step", "consultation")
 WAITING_KINDS = ("wait", "supplement", "apology")
 MAX_PAGE = 200
+LOCK_TASK_DOSSIER = (  # a task's key and its dossier's row, held to the end (PostgreSQL)
+    select(DossierRow, TaskRow.key)
+    .join(TaskRow, TaskRow.dossier_id == DossierRow.id)
+    .where(TaskRow.id == bindparam("task_id"))
+    .with_for_update(of=DossierRow)
+)
+READ_TASK = select(TaskRow.__table__).where(TaskRow.id == bindparam("task_id"))
 
 
 @dataclass(frozen=True)
@@ -107,21 +114,17 @@ class TaskService:
         self, task_id: int, actor: Actor, command_for: Callable[[str], Command]
     ) -> TaskView:
         """One command on a task's dossier and the task as it leaves it, in one transaction:
-        find the task, lock its dossier, apply, read the task back."""
+        find the task and lock its dossier (one statement), apply, read the task back."""
 
         def work(session: Session) -> TaskView:
-            found = session.execute(
-                select(DossierRow.code, TaskRow.key)
-                .join(DossierRow, DossierRow.id == TaskRow.dossier_id)
-                .where(TaskRow.id == task_id)
-            ).first()
+            found = session.execute(LOCK_TASK_DOSSIER, {"task_id": task_id}).first()
             if found is None:
                 raise TaskNotFound(f"Không có công việc số {task_id}.", task_id=task_id)
-            row = self._engine.dossier_row(session, found[0], lock=True)
-            self._engine.apply_to_row(session, row, command_for(found[1]), actor)
+            row, key = found
+            self._engine.apply_to_row(session, row, command_for(key), actor)
             session.flush()
-            # as stored, exactly as a later read would see it
-            task = session.get_one(TaskRow, task_id, populate_existing=True)
+            # as stored, exactly as a later read would see it (Core: no ORM object needed)
+            task = session.connection().execute(READ_TASK, {"task_id": task_id}).one()
             return TaskView.of(task, row)
 
         return self._engine.in_transaction(work)

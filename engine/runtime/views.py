@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Row
+
 from engine.store.models import DossierRow, TaskRow
 
 from .dossier import DossierStatus
@@ -35,7 +37,7 @@ class TaskView:
     late: bool
 
     @classmethod
-    def of(cls, task: TaskRow, dossier: DossierRow) -> TaskView:
+    def of(cls, task: TaskRow | Row[Any], dossier: DossierRow) -> TaskView:
         return cls(
             id=task.id,
             key=task.key,
