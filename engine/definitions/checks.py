@@ -185,10 +185,18 @@ def longest_path(
 
     Return loops are back edges and do not count; a waiting step counts zero.
     """
-    hours_of = weight or (lambda vertex: vertex.working_hours)
     if graph.start is None:
         return Decimal(0), []
-    back_edges = _back_edges(graph)
+    return longest_paths(graph, weight)[graph.start]
+
+
+def longest_paths(
+    graph: RoutingGraph, weight: Callable[[Vertex], Decimal] | None = None
+) -> dict[str, tuple[Decimal, list[str]]]:
+    """For every step, the longest forward path from it to the end, return loops (back
+    edges seen from the process start) not counted."""
+    hours_of = weight or (lambda vertex: vertex.working_hours)
+    back_edges = _back_edges(graph) if graph.start is not None else set()
     memo: dict[str, tuple[Decimal, list[str]]] = {}
 
     def walk(vertex_id: str) -> tuple[Decimal, list[str]]:
@@ -205,7 +213,9 @@ def longest_path(
         memo[vertex_id] = (own + best[0], [vertex_id, *best[1]])
         return memo[vertex_id]
 
-    return walk(graph.start)
+    for vertex_id in graph.vertices:
+        walk(vertex_id)
+    return memo
 
 
 def _back_edges(graph: RoutingGraph) -> set[tuple[str, str]]:

@@ -9,15 +9,14 @@ brings them back at their new times.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from engine.definitions.checks import longest_path
-from engine.definitions.executable import TaskKind
+from engine.definitions.checks import longest_paths
+from engine.definitions.executable import ExecutableDefinition, TaskKind
 from engine.definitions.graph import RoutingGraph
 from engine.definitions.model import Duration
 
@@ -64,12 +63,45 @@ def desired_timers(dossier: Dossier, ctx: ApplyContext) -> set[TimerSpec]:
         timers |= _task_timers(task, dossier, ctx)
     if dossier.due_at is not None and dossier.finished_at is None:
         if not dossier.apology_requested:
-            lead = ctx.policy.apology_lead_working_days * 8
-            at = ctx.calendar.subtract_working_hours(dossier.due_at, lead)
-            timers.add(TimerSpec(at, TimerKind.DOSSIER_APOLOGY))
+            timers.add(TimerSpec(_apology_moment(dossier, ctx), TimerKind.DOSSIER_APOLOGY))
         if not dossier.overdue:
             timers.add(TimerSpec(dossier.due_at, TimerKind.DOSSIER_OVERDUE))
     return timers
+
+
+def _apology_moment(dossier: Dossier, ctx: ApplyContext) -> datetime:
+    """When the dossier will be late unless officers beat their steps' durations: the
+    apology is asked for then, and never later than the lead before the appointment.
+
+    A dossier whose planned work still fits before the appointment is not asked to
+    apologise (a one-day procedure is not asked at reception); as time passes without
+    progress the moment comes, and each completed step moves it on."""
+    assert dossier.due_at is not None
+    lead = ctx.policy.apology_lead_working_days * 8
+    return ctx.calendar.subtract_working_hours(dossier.due_at, min(lead, _work_ahead(dossier)))
+
+
+def _work_ahead(dossier: Dossier) -> Decimal:
+    """Planned working hours still ahead on the longest path from the open steps."""
+    ahead = remaining_hours(dossier.definition)
+    working = (t for t in dossier.open_tasks.values() if t.kind in _WORKING)
+    return max((ahead.get(t.step_id, Decimal(0)) for t in working), default=Decimal(0))
+
+
+_WORKING = (TaskKind.STEP, TaskKind.CONSULTATION)
+_AHEAD: dict[int, tuple[object, dict[str, Decimal]]] = {}
+
+
+def remaining_hours(definition: ExecutableDefinition) -> dict[str, Decimal]:
+    """Per step: the working hours of the longest path from it to the end (cached; a
+    definition never changes)."""
+    cached = _AHEAD.get(id(definition))
+    if cached is not None and cached[0] is definition:
+        return cached[1]
+    paths = longest_paths(RoutingGraph.of(definition.procedure))
+    table = {step: hours for step, (hours, _) in paths.items()}
+    _AHEAD[id(definition)] = (definition, table)
+    return table
 
 
 def _task_timers(task: OpenTask, dossier: Dossier, ctx: ApplyContext) -> set[TimerSpec]:
@@ -188,13 +220,7 @@ def _holding_task(dossier: Dossier) -> OpenTask | None:
 
 def proposed_new_due(dossier: Dossier, ctx: ApplyContext) -> datetime:
     """A realistic new appointment: the longest remaining path from where the dossier is."""
-    graph = RoutingGraph.of(dossier.definition.procedure)
-    remaining = Decimal(0)
-    for task in dossier.open_tasks.values():
-        if task.step_id in graph.vertices:
-            hours, _ = longest_path(dataclasses.replace(graph, start=task.step_id))
-            remaining = max(remaining, hours)
-    remaining = max(remaining, Decimal(8))  # at least one working day
+    remaining = max(_work_ahead(dossier), Decimal(8))  # at least one working day
     due = dossier.due_at or ctx.now
     return ctx.calendar.due(max(due, ctx.now), Duration.hours(remaining))
 

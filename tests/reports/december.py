@@ -44,8 +44,8 @@ def build_december(engine: Engine, officers: Officers, desk: Desk) -> Engine:
 
     d14 = desk.receive(vn(12, 1))
     desk.step(d14, "tiep_nhan", vn(12, 1, 8, 30))
-    desk.clock.set(vn(12, 1, 17))
-    sweep_once(engine)  # the apology letter is asked for one working day before 02/12 17:00
+    desk.clock.set(vn(12, 2, 9))
+    sweep_once(engine)  # the 7 planned hours left no longer fit before 02/12 17:00: apology
     head = engine.users.create("truongtp", "Đỗ Thị Mai", "tu_phap", ["head"]).actor
     (apology,) = [t for t in engine.runtime.get(d14).open_tasks if t.kind == "apology"]
     engine.execute(

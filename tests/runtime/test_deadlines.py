@@ -47,7 +47,7 @@ def test_a_received_dossier_has_its_step_and_appointment_timers(engine: Engine, 
     assert pending(engine) == [
         ("task_warning", "tiep_nhan@1", at(7, 8, 45)),  # a quarter of one hour before 09:00
         ("task_overdue", "tiep_nhan@1", at(7, 9)),
-        ("dossier_apology", None, at(7, 17)),  # one working day before the appointment
+        ("dossier_apology", None, at(7, 17)),  # a working day before: all 8 planned hours ahead
         ("dossier_overdue", None, at(8, 17)),
     ]
 
@@ -84,11 +84,27 @@ def test_due_timers_warn_then_mark_late_then_escalate(
     assert engine.history.verify(code).ok
 
 
-def test_the_apology_task_opens_a_working_day_before_the_appointment(
+def test_a_dossier_on_plan_is_not_asked_to_apologise_and_each_step_moves_the_moment(
+    engine: Engine, officers: Officers, clock: FakeClock, code: str
+) -> None:
+    def apology_at() -> list[object]:
+        return [due for kind, _, due in pending(engine) if kind == "dossier_apology"]
+
+    engine.tasks.complete(open_task(engine, code, "tiep_nhan"), officers.receiver)
+    assert apology_at() == [at(8, 8, 30)]  # 7 planned hours before at(8, 17)
+    clock.set(at(7, 10))
+    engine.tasks.complete(open_task(engine, code, "tham_dinh"), officers.justice)
+    assert apology_at() == [at(8, 14)]  # signature and hand-back: 3 hours
+    clock.set(at(7, 17))
+    sweep_once(engine)
+    assert [t.kind for t in engine.runtime.get(code).open_tasks] == ["step"]
+
+
+def test_the_apology_task_opens_when_the_planned_work_no_longer_fits(
     engine: Engine, officers: Officers, clock: FakeClock, code: str
 ) -> None:
     engine.tasks.complete(open_task(engine, code, "tiep_nhan"), officers.receiver)
-    clock.set(at(7, 17))
+    clock.set(at(8, 9))  # the 7 planned hours after reception no longer fit before at(8, 17)
     sweep_once(engine)
     dossier = engine.runtime.get(code)
     apology = [t for t in dossier.open_tasks if t.kind == "apology"]
@@ -102,7 +118,7 @@ def test_an_apology_not_yet_written_is_no_longer_asked_for_once_the_result_is_re
     engine: Engine, officers: Officers, clock: FakeClock, code: str
 ) -> None:
     engine.tasks.complete(open_task(engine, code, "tiep_nhan"), officers.receiver)
-    clock.set(at(7, 17))
+    clock.set(at(8, 9))  # the 7 planned hours after reception no longer fit before at(8, 17)
     sweep_once(engine)
     assert [t.kind for t in engine.runtime.get(code).open_tasks].count("apology") == 1
     clock.set(at(8, 9))
@@ -119,7 +135,7 @@ def test_recording_the_apology_moves_the_appointment_once_and_counts_the_dossier
 ) -> None:
     head = engine.users.create("truongtp", "Trưởng Tư pháp", "tu_phap", ["head"]).actor
     engine.tasks.complete(open_task(engine, code, "tiep_nhan"), officers.receiver)
-    clock.set(at(7, 17))
+    clock.set(at(8, 9))  # the 7 planned hours after reception no longer fit before at(8, 17)
     sweep_once(engine)
     (task,) = [t for t in engine.runtime.get(code).open_tasks if t.kind == "apology"]
     command = RecordApology(
