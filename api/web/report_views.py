@@ -101,14 +101,16 @@ def _unit_choices() -> list[tuple[str, str]]:
     ]
 
 
-def _bad_period(error: BadPeriod, template: str) -> Any:
-    page = "web.index766" if template == "index766.html" else "web.reports"
-    reports = report_service()
+@bp.errorhandler(BadPeriod)
+def bad_period(error: BadPeriod) -> Any:
+    """A period that cannot be read: the page again, its picker and the message (400)."""
+    page = "web.index766" if request.endpoint == "web.index766" else "web.reports"
+    template = "index766.html" if page == "web.index766" else "reports.html"
     return (
         render_template(
             template,
             error=error.message,
-            **_picker(reports, None, request.args.get("ky", ""), page),
+            **_picker(report_service(), None, request.args.get("ky", ""), page),
         ),
         400,
     )
@@ -119,10 +121,7 @@ def _bad_period(error: BadPeriod, template: str) -> Any:
 def reports() -> Any:
     unit = report_unit(user(), request.args.get("don_vi"))
     service = report_service()
-    try:
-        period = read_period(service)
-    except BadPeriod as error:
-        return _bad_period(error, "reports.html")
+    period = read_period(service)
     report = service.dossier_report(period, unit)
     rates = scope_rates(period, unit)
     return render_template(
@@ -156,10 +155,7 @@ def report_download(kind: str) -> Any:
     service = report_service()
     if kind not in ("xlsx", "docx"):
         abort(404)
-    try:
-        period = read_period(service)
-    except BadPeriod as error:
-        return _bad_period(error, "reports.html")
+    period = read_period(service)
     report = service.dossier_report(period, unit)
     content = to_xlsx(report) if kind == "xlsx" else to_docx(report)
     name = f"bao_cao_{period.code}{'_' + unit if unit else ''}.{kind}"
@@ -177,10 +173,7 @@ def tracking_book() -> Any:
     """Mẫu 07 for the period: the agency's book (an auditor picks the agency)."""
     unit = report_unit(user(), request.args.get("don_vi"))
     service = report_service()
-    try:
-        period = read_period(service)
-    except BadPeriod as error:
-        return _bad_period(error, "reports.html")
+    period = read_period(service)
     try:
         content, name = render_tracking_book(engine(), period.first_day, period.last_day, unit)
     except FormNotApplicable as error:
@@ -196,10 +189,7 @@ def tracking_book() -> Any:
 def index766() -> Any:
     unit = report_unit(user(), request.args.get("don_vi"))
     service = report_service()
-    try:
-        period = read_period(service)
-    except BadPeriod as error:
-        return _bad_period(error, "index766.html")
+    period = read_period(service)
     index = service.service_index(period, unit)
     kind, key = ("unit", unit) if unit else ("all", "")
     trend = service.trend(kind, key or "")
