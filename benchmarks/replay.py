@@ -28,8 +28,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._setup import (
@@ -42,8 +40,7 @@ from benchmarks._setup import (
     timed,
 )
 from benchmarks.harness import Measure
-from engine.audit.history import EventView
-from engine.store.models import DossierRow, EventRow
+from engine.audit.history import EventView, dossiers_in_batches, event_rows
 
 NAME = "6. replay and verify"
 
@@ -104,23 +101,9 @@ def long_dossier(bench: Bench, officers: Officers, rounds: int) -> str:
 
 def read_all(bench: Bench, batch: int = 500) -> Iterator[EventView]:
     """Every dossier and its events, in verify_all's batches and order, without verifying."""
-    last_id = 0
-    while True:
-        with bench.engine.database.read() as session:
-            rows = list(
-                session.scalars(
-                    select(DossierRow)
-                    .where(DossierRow.id > last_id)
-                    .order_by(DossierRow.id)
-                    .limit(batch)
-                )
-            )
-            for row in rows:
-                query = select(EventRow).where(EventRow.dossier_id == row.id)
-                yield from (EventView.of(e) for e in session.scalars(query.order_by(EventRow.seq)))
-        if len(rows) < batch:
-            return
-        last_id = rows[-1].id
+    for session, rows in dossiers_in_batches(bench.engine.database, batch):
+        for row in rows:
+            yield from (EventView.of(e) for e in event_rows(session, row.id))
 
 
 def as_measures(label: str, times: ReplayTimes) -> list[Measure]:

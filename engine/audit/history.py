@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from engine.runtime.dossier import Dossier
     from engine.runtime.engine import Engine
     from engine.runtime.persistence import LoadedDefinition
+    from engine.store.db import Database
 
 __all__ = [
     "EventView",
@@ -31,6 +32,8 @@ __all__ = [
     "VerifyReport",
     "HandOver",
     "HistoryService",
+    "dossiers_in_batches",
+    "event_rows",
 ]
 
 CREATING_COMMANDS = ("receive", "refuse_at_reception")
@@ -121,7 +124,7 @@ class HistoryService:
     def events(self, code: str) -> list[EventView]:
         with self._engine.database.read() as session:
             row = self._engine.dossier_row(session, code)
-            return [EventView.of(e) for e in _event_rows(session, row.id)]
+            return [EventView.of(e) for e in event_rows(session, row.id)]
 
     # --- replay -----------------------------------------------------------------------------
 
@@ -130,7 +133,7 @@ class HistoryService:
         with self._engine.database.read() as session:
             row = self._engine.dossier_row(session, code)
             loaded = self._engine.definitions.get(session, row.definition_id)
-            events = [EventView.of(e) for e in _event_rows(session, row.id)]
+            events = [EventView.of(e) for e in event_rows(session, row.id)]
         chosen = [e for e in events if at is None or e.occurred_at <= at]
         dossier = _last(self._rebuild(loaded, chosen, check=False))
         state = dossier.snapshot() if dossier is not None else {}
@@ -176,30 +179,18 @@ class HistoryService:
         """Every dossier, in batches; reports each dossier that fails, in id order."""
         failures: list[VerifyFailure] = []
         checked = 0
-        last_id = 0
-        while True:
-            with self._engine.database.read() as session:
-                rows = list(
-                    session.scalars(
-                        select(DossierRow)
-                        .where(DossierRow.id > last_id)
-                        .order_by(DossierRow.id)
-                        .limit(batch)
-                    )
-                )
-                for row in rows:
-                    checked += 1
-                    failure = self._verify_row(session, row)
-                    if failure is not None:
-                        failures.append(failure)
-            if len(rows) < batch:
-                return VerifyReport(checked, failures)
-            last_id = rows[-1].id
+        for session, rows in dossiers_in_batches(self._engine.database, batch):
+            for row in rows:
+                checked += 1
+                failure = self._verify_row(session, row)
+                if failure is not None:
+                    failures.append(failure)
+        return VerifyReport(checked, failures)
 
     def _verify_row(self, session: Session, row: DossierRow) -> VerifyFailure | None:
         from engine.runtime.persistence import dossier_from_rows, open_task_rows
 
-        events = [EventView.of(e) for e in _event_rows(session, row.id)]
+        events = [EventView.of(e) for e in event_rows(session, row.id)]
         broken = _chain_problem(row, events)
         if broken is not None:
             return VerifyFailure(row.code, *broken)
@@ -222,7 +213,7 @@ class HistoryService:
         tz = self._engine.tz
         with self._engine.database.read() as session:
             row = self._engine.dossier_row(session, code)
-            events = list(_event_rows(session, row.id))
+            events = list(event_rows(session, row.id))
             tasks = list(
                 session.scalars(
                     select(TaskRow).where(TaskRow.dossier_id == row.id).order_by(TaskRow.id)
@@ -274,7 +265,23 @@ def _last(items: Iterator[Dossier]) -> Dossier | None:
     return last
 
 
-def _event_rows(session: Session, dossier_id: int) -> list[EventRow]:
+def dossiers_in_batches(
+    database: Database, batch: int = 500
+) -> Iterator[tuple[Session, list[DossierRow]]]:
+    """Every dossier in id order, ``batch`` at a time, each batch with its own read session."""
+    last_id = 0
+    while True:
+        with database.read() as session:
+            query = select(DossierRow).where(DossierRow.id > last_id).order_by(DossierRow.id)
+            rows = list(session.scalars(query.limit(batch)))
+            yield session, rows
+        if len(rows) < batch:
+            return
+        last_id = rows[-1].id
+
+
+def event_rows(session: Session, dossier_id: int) -> list[EventRow]:
+    """A dossier's events, in order."""
     query = select(EventRow).where(EventRow.dossier_id == dossier_id).order_by(EventRow.seq)
     return list(session.scalars(query))
 
