@@ -25,12 +25,13 @@ from engine.definitions.organisation import load_organisation
 from engine.runtime.engine import Engine
 from engine.store.db import Database
 from engine.store.migrate import upgrade
-from engine.store.models import EventRow, TimerRow
+from engine.store.models import EventRow
 
 from ..conftest import IN_CI
 from ..runtime.conftest import BIRTH_PAPERS, CITIZEN, FAST_HASHER, VN
 from .cluster import Cluster, missing_binaries
 from .processes import FIXTURES, free_port, motcua_env, start, wait_for
+from .timers import due_timers, fired_timers
 
 pytestmark = pytest.mark.slow
 DOSSIERS = 10  # per round, four due timers each
@@ -81,22 +82,6 @@ def _receive_past_dossiers(engine: Engine, receiver: str) -> None:
         engine.runtime.receive("1.001193", CITIZEN, actor, components=BIRTH_PAPERS)
 
 
-def _due(database: Database) -> int:
-    with database.read() as session:
-        query = (
-            select(func.count())
-            .select_from(TimerRow)
-            .where(TimerRow.status == "pending", TimerRow.due_at <= func.now())
-        )
-        return session.scalar(query) or 0
-
-
-def _fired(database: Database) -> int:
-    with database.read() as session:
-        query = select(func.count()).select_from(TimerRow).where(TimerRow.status == "fired")
-        return session.scalar(query) or 0
-
-
 def test_the_scheduler_reconnects_after_a_database_restart_and_fires_once(
     cluster: Cluster, private_database: Database, tmp_path: Path
 ) -> None:
@@ -112,20 +97,22 @@ def test_the_scheduler_reconnects_after_a_database_restart_and_fires_once(
     log = tmp_path / "scheduler.log"
     scheduler = start(env, "scheduler", log=log)
     try:
-        wait_for(lambda: _fired(database) > 0 and _due(database) == 0, 40, "the first round")
-        fired_before = _fired(database)
+        wait_for(
+            lambda: fired_timers(database) > 0 and due_timers(database) == 0, 40, "the first round"
+        )
+        fired_before = fired_timers(database)
         database.dispose()
         cluster.stop()
         time.sleep(2)  # a few sweeps find no database
         assert scheduler.poll() is None, log.read_text()
         cluster.start()
         _receive_past_dossiers(engine, "tiepnhan")  # due only after the restart
-        wait_for(lambda: _due(database) == 0, 40, "the timers due after the restart")
+        wait_for(lambda: due_timers(database) == 0, 40, "the timers due after the restart")
         assert scheduler.poll() is None, log.read_text()
     finally:
         scheduler.send_signal(signal.SIGTERM)
         scheduler.wait(timeout=30)
-    assert _fired(database) >= fired_before + DOSSIERS  # at least one per new dossier
+    assert fired_timers(database) >= fired_before + DOSSIERS  # at least one per new dossier
     output = log.read_text()
     assert "database unreachable, " in output
     assert "database reachable again" in output
@@ -141,7 +128,7 @@ def test_the_scheduler_reconnects_after_a_database_restart_and_fires_once(
             select(func.count()).select_from(EventRow).where(EventRow.command == "fire_timer")
         )
     assert duplicates == []
-    assert events == _fired(database)
+    assert events == fired_timers(database)
 
 
 def test_a_scheduler_started_while_the_database_is_down_waits_for_it(
@@ -164,9 +151,9 @@ def test_a_scheduler_started_while_the_database_is_down_waits_for_it(
         assert scheduler.poll() is None, log.read_text()
         cluster.start()
         _receive_past_dossiers(engine, "tiepnhan")
-        wait_for(lambda: _due(database) == 0, 40, "the timers due once the database is up")
+        wait_for(lambda: due_timers(database) == 0, 40, "the timers due once the database is up")
     finally:
         scheduler.send_signal(signal.SIGTERM)
         scheduler.wait(timeout=30)
-    assert _fired(database) >= DOSSIERS
+    assert fired_timers(database) >= DOSSIERS
     assert "raised an exception" not in log.read_text()

@@ -39,6 +39,7 @@ from engine.store.models import DossierRow, EventRow, TaskRow, TimerRow
 
 from ..runtime.conftest import BIRTH_PAPERS, CITIZEN, FAST_HASHER, VN
 from .processes import FIXTURES, Client, children, free_port, motcua_env, run, start, wait_for
+from .timers import due_timers, fired_timers
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
@@ -256,7 +257,7 @@ def test_acknowledged_commands_survive_killed_workers_and_scheduler(
     load = Load(system.port, prepared.tokens, prepared.past)
     load.start(OFFICERS)
 
-    wait_for(lambda: _fired(database) > 0, 60, "the scheduler to fire timers")
+    wait_for(lambda: fired_timers(database) > 0, 60, "the scheduler to fire timers")
     before = load.acknowledged()
     victim = min(children(master.pid))
     os.kill(victim, signal.SIGKILL)
@@ -269,7 +270,7 @@ def test_acknowledged_commands_survive_killed_workers_and_scheduler(
     )
     wait_for(lambda: load.acknowledged() >= before + AFTER_KILL, 90, "commands after the kill")
     load.stop()
-    wait_for(lambda: _due(database) == 0, 60, "the restarted scheduler to catch up")
+    wait_for(lambda: due_timers(database) == 0, 60, "the restarted scheduler to catch up")
     system.kill_scheduler()
 
     done = load.done
@@ -292,22 +293,6 @@ def test_acknowledged_commands_survive_killed_workers_and_scheduler(
 def _dossiers(database: Database) -> int:
     with database.read() as session:
         return session.scalar(select(func.count()).select_from(DossierRow)) or 0
-
-
-def _due(database: Database) -> int:
-    with database.read() as session:
-        query = (
-            select(func.count())
-            .select_from(TimerRow)
-            .where(TimerRow.status == "pending", TimerRow.due_at <= func.now())
-        )
-        return session.scalar(query) or 0
-
-
-def _fired(database: Database) -> int:
-    with database.read() as session:
-        query = select(func.count()).select_from(TimerRow).where(TimerRow.status == "fired")
-        return session.scalar(query) or 0
 
 
 def _assert_acknowledged_are_stored(database: Database, done: Acknowledged) -> None:
