@@ -76,8 +76,8 @@ Officer = tuple[int, str, str]  # id, username, unit
 def bench_database(
     admin_url: str, keep: bool = False, prefix: str = "motcua_bench"
 ) -> Iterator[str]:
-    """A fresh PostgreSQL database beside ``admin_url``, migrated; dropped at the end
-    unless ``keep``. Yields its libpq URL."""
+    """A fresh, empty PostgreSQL database beside ``admin_url``; dropped at the end unless
+    ``keep``. Yields its libpq URL."""
     name = f"{prefix}_{os.getpid()}"
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

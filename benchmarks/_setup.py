@@ -6,13 +6,11 @@ Not a benchmark itself (the leading underscore keeps it out of ``harness.discove
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,13 +18,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import psycopg
 from argon2 import PasswordHasher
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks._bulk import ADMIN_URL, bench_database, sqlalchemy_url  # noqa: E402
 from engine.calendar import WorkingCalendar  # noqa: E402
 from engine.clock import FakeClock  # noqa: E402
 from engine.config import load_config  # noqa: E402
@@ -52,7 +50,7 @@ __all__ = [
 ]
 
 BIRTH = "1.001193"  # Đăng ký khai sinh: procedures/dang-ky-khai-sinh.yaml
-DEFAULT_POSTGRES = os.environ.get("MOTCUA_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
+DEFAULT_POSTGRES = ADMIN_URL
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 START = datetime(2026, 12, 7, 8, 0, tzinfo=VN)  # a Monday morning, no holiday that week
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # benchmark users only
@@ -86,18 +84,13 @@ def scratch_database(postgres_url: str | None) -> Iterator[Database]:
             database.dispose()
             shutil.rmtree(folder, ignore_errors=True)
         return
-    name = f"motcua_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(postgres_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
-    database = Database(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    try:
-        upgrade(database)
-        yield database
-    finally:
-        database.dispose()
-        with psycopg.connect(postgres_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with bench_database(postgres_url) as url:
+        database = Database(sqlalchemy_url(url))
+        try:
+            upgrade(database)
+            yield database
+        finally:
+            database.dispose()
 
 
 @dataclass(frozen=True)
