@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
 
 from engine.calendar import WorkingCalendar
 from engine.clock import FakeClock
@@ -25,13 +24,12 @@ from engine.definitions.organisation import load_organisation
 from engine.runtime.engine import Engine
 from engine.store.db import Database
 from engine.store.migrate import upgrade
-from engine.store.models import EventRow
 
 from ..conftest import IN_CI
 from ..runtime.conftest import BIRTH_PAPERS, CITIZEN, FAST_HASHER, VN
 from .cluster import Cluster, missing_binaries
 from .processes import FIXTURES, free_port, motcua_env, start, wait_for
-from .timers import due_timers, fired_timers
+from .timers import assert_each_timer_fired_once, due_timers, fired_timers
 
 pytestmark = pytest.mark.slow
 DOSSIERS = 10  # per round, four due timers each
@@ -117,18 +115,7 @@ def test_the_scheduler_reconnects_after_a_database_restart_and_fires_once(
     assert "database unreachable, " in output
     assert "database reachable again" in output
     assert "raised an exception" not in output  # one line per outage, no tracebacks
-    with database.read() as session:
-        duplicates = session.execute(
-            text(
-                "SELECT dossier_id, payload::text, count(*) FROM events"
-                " WHERE command = 'fire_timer' GROUP BY 1, 2 HAVING count(*) > 1"
-            )
-        ).all()
-        events = session.scalar(
-            select(func.count()).select_from(EventRow).where(EventRow.command == "fire_timer")
-        )
-    assert duplicates == []
-    assert events == fired_timers(database)
+    assert_each_timer_fired_once(database)
 
 
 def test_a_scheduler_started_while_the_database_is_down_waits_for_it(

@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.calendar import WorkingCalendar
@@ -35,11 +35,11 @@ from engine.config import Config
 from engine.definitions.organisation import load_organisation
 from engine.runtime.engine import Engine
 from engine.store.db import Database
-from engine.store.models import DossierRow, EventRow, TaskRow, TimerRow
+from engine.store.models import DossierRow, EventRow, TaskRow
 
 from ..runtime.conftest import BIRTH_PAPERS, CITIZEN, FAST_HASHER, VN
 from .processes import FIXTURES, Client, children, free_port, motcua_env, run, start, wait_for
-from .timers import due_timers, fired_timers
+from .timers import assert_each_timer_fired_once, due_timers, fired_timers
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
@@ -278,7 +278,7 @@ def test_acknowledged_commands_survive_killed_workers_and_scheduler(
     assert set(done.statuses) <= {200, 201, 409}, done.statuses  # no 500 even while killing
     _assert_acknowledged_are_stored(database, done)
     _assert_every_dossier_whole(database)
-    _assert_each_timer_fired_once(database)
+    assert_each_timer_fired_once(database)
     verified = run(env, "verify", "--all")
     assert verified.returncode == 0, verified.stdout + verified.stderr
     stored = _dossiers(database)
@@ -341,21 +341,3 @@ def _assert_every_dossier_whole(database: Database) -> None:
                 assert created_at <= row.last_seq, (row.code, task.key)
                 if task.status == "completed":
                     assert task.completed_at is not None, (row.code, task.key)
-
-
-def _assert_each_timer_fired_once(database: Database) -> None:
-    with database.read() as session:
-        duplicates = session.execute(
-            text(
-                "SELECT dossier_id, payload::text, count(*) FROM events"
-                " WHERE command = 'fire_timer' GROUP BY 1, 2 HAVING count(*) > 1"
-            )
-        ).all()
-        fired = session.scalar(
-            select(func.count()).select_from(TimerRow).where(TimerRow.status == "fired")
-        )
-        events = session.scalar(
-            select(func.count()).select_from(EventRow).where(EventRow.command == "fire_timer")
-        )
-    assert duplicates == []
-    assert fired == events

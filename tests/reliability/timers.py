@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from engine.store.db import Database
-from engine.store.models import TimerRow
+from engine.store.models import EventRow, TimerRow
 
 
 def due_timers(database: Database) -> int:
@@ -23,3 +23,19 @@ def fired_timers(database: Database) -> int:
     with database.read() as session:
         query = select(func.count()).select_from(TimerRow).where(TimerRow.status == "fired")
         return session.scalar(query) or 0
+
+
+def assert_each_timer_fired_once(database: Database) -> None:
+    """No timer fired twice: no repeated `fire_timer` event, one event per fired timer."""
+    with database.read() as session:
+        duplicates = session.execute(
+            text(
+                "SELECT dossier_id, payload::text, count(*) FROM events"
+                " WHERE command = 'fire_timer' GROUP BY 1, 2 HAVING count(*) > 1"
+            )
+        ).all()
+        events = session.scalar(
+            select(func.count()).select_from(EventRow).where(EventRow.command == "fire_timer")
+        )
+    assert duplicates == []
+    assert events == fired_timers(database)
