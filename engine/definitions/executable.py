@@ -28,7 +28,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from .model import Procedure, Step
 
@@ -91,6 +93,16 @@ class ExecutableDefinition:
 
     def step_tasks(self) -> Iterator[TaskSpec]:
         return (t for t in self.tasks.values() if t.kind in (TaskKind.STEP, TaskKind.CONSULTATION))
+
+    @cached_property
+    def hours_to_end(self) -> Mapping[str, Decimal]:
+        """Per step: the working hours of the longest path from it to the end, return
+        loops not counted (computed once: a definition never changes)."""
+        from .checks import longest_paths
+        from .graph import RoutingGraph
+
+        paths = longest_paths(RoutingGraph.of(self.procedure))
+        return {step: hours for step, (hours, _) in paths.items()}
 
 
 def content_hash(bpmn_xml: str) -> str:

@@ -15,9 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from engine.definitions.checks import longest_paths
-from engine.definitions.executable import ExecutableDefinition, TaskKind
-from engine.definitions.graph import RoutingGraph
+from engine.definitions.executable import TaskKind
 from engine.definitions.model import Duration
 
 from ..notify.intents import Notification, Recipient, agency_role, applicant, unit_role, user
@@ -83,25 +81,12 @@ def _apology_moment(dossier: Dossier, ctx: ApplyContext) -> datetime:
 
 def _work_ahead(dossier: Dossier) -> Decimal:
     """Planned working hours still ahead on the longest path from the open steps."""
-    ahead = remaining_hours(dossier.definition)
+    ahead = dossier.definition.hours_to_end
     working = (t for t in dossier.open_tasks.values() if t.kind in _WORKING)
     return max((ahead.get(t.step_id, Decimal(0)) for t in working), default=Decimal(0))
 
 
 _WORKING = (TaskKind.STEP, TaskKind.CONSULTATION)
-_AHEAD: dict[int, tuple[object, dict[str, Decimal]]] = {}
-
-
-def remaining_hours(definition: ExecutableDefinition) -> dict[str, Decimal]:
-    """Per step: the working hours of the longest path from it to the end (cached; a
-    definition never changes)."""
-    cached = _AHEAD.get(id(definition))
-    if cached is not None and cached[0] is definition:
-        return cached[1]
-    paths = longest_paths(RoutingGraph.of(definition.procedure))
-    table = {step: hours for step, (hours, _) in paths.items()}
-    _AHEAD[id(definition)] = (definition, table)
-    return table
 
 
 def _task_timers(task: OpenTask, dossier: Dossier, ctx: ApplyContext) -> set[TimerSpec]:
