@@ -63,17 +63,22 @@ def sweep_once(engine: Engine, batch_size: int = 100, now: datetime | None = Non
     result = SweepResult()
     due = (TimerRow.status == "pending") & (TimerRow.due_at <= moment)
     with engine.database.write() as session:
-        dossiers = session.scalars(
+        first_due = (
             select(TimerRow.dossier_id)
             .where(due)
             .group_by(TimerRow.dossier_id)
             .order_by(func.min(TimerRow.due_at))
             .limit(batch_size)
-        ).all()
-        for dossier_id in dossiers:
-            timer_ids = list(
-                session.scalars(select(TimerRow.id).where(due, TimerRow.dossier_id == dossier_id))
-            )
+        )
+        timers = session.execute(
+            select(TimerRow.dossier_id, TimerRow.id)
+            .where(due, TimerRow.dossier_id.in_(first_due.scalar_subquery()))
+            .order_by(TimerRow.due_at, TimerRow.id)
+        )
+        by_dossier: dict[int, list[int]] = {}  # the dossier whose timer is due first, first
+        for dossier_id, timer_id in timers:
+            by_dossier.setdefault(dossier_id, []).append(timer_id)
+        for dossier_id, timer_ids in by_dossier.items():
             _fire_dossier(engine, session, dossier_id, timer_ids, result)
     return result
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from engine.definitions.organisation import Organisation
@@ -24,6 +24,17 @@ from engine.store.models_digitisation import PortalSyncRow
 __all__ = ["SCHEMA", "NATIONAL_STATUS", "PortalSync", "sync_document", "idempotency_key"]
 
 SCHEMA = "motcua.portal-sync/1"
+_INSERT_SYNC = insert(PortalSyncRow)
+_COMPONENTS = (
+    select(
+        ComponentRow.code,
+        ComponentRow.sha256,
+        ComponentRow.reused_from,
+        ComponentRow.digitized_code,
+    )
+    .where(ComponentRow.dossier_id == bindparam("dossier_id"))
+    .order_by(ComponentRow.id)
+)
 # How the national index names a dossier's state (DOMAIN.md, terminal statuses).
 NATIONAL_STATUS = {
     DossierStatus.RECEIVED: "Đã tiếp nhận",
@@ -77,19 +88,18 @@ class PortalSync:
         if before is not None and before == self.fingerprint(row):
             return
         document = sync_document(session, row, seq, self._organisation, self._file_link)
-        session.add(
-            PortalSyncRow(
-                created_at=now,
-                dossier_id=row.id,
-                dossier_code=row.code,
-                event_seq=seq,
-                idempotency_key=idempotency_key(row.code, seq),
-                document=document,
-                status="pending",
-                attempts=0,
-                next_attempt_at=now,
-            )
-        )
+        values = {
+            "created_at": now,
+            "dossier_id": row.id,
+            "dossier_code": row.code,
+            "event_seq": seq,
+            "idempotency_key": idempotency_key(row.code, seq),
+            "document": document,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+        }
+        session.connection().execute(_INSERT_SYNC, values)  # Core: nobody reads it back here
 
 
 def sync_document(
@@ -167,13 +177,7 @@ def _returned(outcome: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _components(session: Session, dossier_id: int) -> dict[str, Any]:
-    rows = list(
-        session.scalars(
-            select(ComponentRow)
-            .where(ComponentRow.dossier_id == dossier_id)
-            .order_by(ComponentRow.id)
-        )
-    )
+    rows = list(session.execute(_COMPONENTS, {"dossier_id": dossier_id}))  # autoflushes
     digitised = [r for r in rows if r.sha256]
     reused = [r for r in rows if r.reused_from]
     return {

@@ -336,14 +336,15 @@ def insert_dossier(
         last_hash=GENESIS,
     )
     _copy_to_row(dossier, row, effects.ctx.codec)
+    head = ChainHead.of(row)
+    event = chained_event(row.code, head, dossier, command, payload, actor, effects.ctx.now)
+    row.last_seq, row.last_hash = head.seq, head.hash  # the chain is known before the INSERT
     session.add(row)
     session.flush()
     dossier.id = row.id
     _write_tasks(session, row.id, dossier, {})
-    head = ChainHead.of(row)
-    seq = record_event(session, row, head, dossier, command, payload, actor, effects.ctx.now)
-    row.last_seq, row.last_hash = head.seq, head.hash
-    _write_effects(session, row, dossier, effects, seq)
+    session.connection().execute(INSERT_EVENT, event | {"dossier_id": row.id})
+    _write_effects(session, row, dossier, effects, head.seq)
     return row
 
 
@@ -559,12 +560,27 @@ def record_event(
 ) -> int:
     """Append one hash-chained event after ``head`` (a Core insert), move ``head`` to it and
     return its seq; the dossier row's own chain columns are written by the caller."""
+    event = chained_event(row.code, head, dossier, command, payload, actor, now)
+    session.connection().execute(INSERT_EVENT, event | {"dossier_id": row.id})
+    return head.seq
+
+
+def chained_event(
+    dossier_code: str,
+    head: ChainHead,
+    dossier: Dossier,
+    command: str,
+    payload: dict[str, Any],
+    actor: Actor,
+    now: datetime,
+) -> dict[str, Any]:
+    """The next event's columns (all but ``dossier_id``), hashed onto ``head``; moves ``head``."""
     seq = head.seq + 1
     occurred = now.astimezone(UTC)
     state = state_hash(dossier.snapshot())
     digest = event_hash(
         prev_hash=head.hash,
-        dossier_code=row.code,
+        dossier_code=dossier_code,
         seq=seq,
         occurred_at=occurred.isoformat(),
         actor=actor.username,
@@ -572,19 +588,15 @@ def record_event(
         payload=payload,
         state=state,
     )
-    session.connection().execute(
-        INSERT_EVENT,
-        {
-            "dossier_id": row.id,
-            "seq": seq,
-            "occurred_at": occurred,
-            "actor": actor.username,
-            "command": command,
-            "payload": payload,
-            "state_hash": state,
-            "prev_hash": head.hash,
-            "hash": digest,
-        },
-    )
+    event = {
+        "seq": seq,
+        "occurred_at": occurred,
+        "actor": actor.username,
+        "command": command,
+        "payload": payload,
+        "state_hash": state,
+        "prev_hash": head.hash,
+        "hash": digest,
+    }
     head.seq, head.hash = seq, digest
-    return seq
+    return event
