@@ -13,7 +13,11 @@ connections, started together at a barrier):
   database as the engine uses;
 * engine: ``--commands`` engine commands each, every one the appraisal step of a
   dossier of its own through ``engine.tasks.complete`` (lock, load, Spiff step,
-  projections, timers, one history event, commit).
+  projections, timers, one history event, commit);
+* round trips: ``--commands`` transactions each of as many single-row INSERTs
+  as the engine's command executes statements (counted on one command before
+  the run), with no other work: the rate no command of that many statements
+  can beat, whatever the engine does between them.
 
 Rates are total transactions over the slowest worker's wall time. SQLite is
 measured with one process only (one writer at a time by design). Target: the
@@ -32,11 +36,11 @@ from dataclasses import dataclass
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._setup import DEFAULT_POSTGRES, Bench, backends, scratch_database
+from benchmarks._setup import DEFAULT_POSTGRES, Bench, Officers, backends, scratch_database
 from benchmarks.harness import Measure
 from engine.store.db import Database
 
@@ -50,10 +54,17 @@ class Rates:
     processes: int
     engine: float  # commands per second
     bare: float  # single-row insert-and-commit transactions per second
+    statements: int  # what one engine command executes
+    round_trips: float  # transactions of that many single-row inserts per second
 
     @property
     def share(self) -> float:
         return self.engine / self.bare
+
+    @property
+    def floor_share(self) -> float:
+        """The share of the bare rate the statements' round trips alone allow."""
+        return self.round_trips / self.bare
 
 
 def measure(postgres_url: str | None, commands: int) -> list[Rates]:
@@ -64,6 +75,7 @@ def measure(postgres_url: str | None, commands: int) -> list[Rates]:
         with database.engine.begin() as connection:
             connection.execute(text(f"CREATE TABLE {BARE_TABLE} (id INTEGER, note TEXT)"))
         url = database.engine.url.render_as_string(hide_password=False)
+        statements = statements_per_command(bench, officers)
         made = []
         for processes in counts:
             batches = [
@@ -71,12 +83,32 @@ def measure(postgres_url: str | None, commands: int) -> list[Rates]:
                 for _ in range(processes)
             ]
             database.dispose()  # no connection of this process crosses the fork
-            bare = run_workers(processes, bare_worker, url, files, [[commands]] * processes)
+            bare_jobs = [[commands, 1]] * processes
+            bare = run_workers(processes, bare_worker, url, files, bare_jobs)
             engine = run_workers(processes, engine_worker, url, files, batches)
-            made.append(
-                Rates(processes, processes * commands / engine, processes * commands / bare)
-            )
+            floor_jobs = [[commands, statements]] * processes
+            floor = run_workers(processes, bare_worker, url, files, floor_jobs)
+            rate = processes * commands
+            made.append(Rates(processes, rate / engine, rate / bare, statements, rate / floor))
         return made
+
+
+def statements_per_command(bench: Bench, officers: Officers) -> int:
+    """The statements one appraisal step executes (BEGIN, COMMIT and the pool's ping aside)."""
+    _, task_id = bench.to_appraisal(officers)
+    executed: list[str] = []
+
+    def count(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE; every transaction has it
+            executed.append(statement)
+
+    sql_engine = bench.engine.database.engine
+    event.listen(sql_engine, "before_cursor_execute", count)
+    try:
+        bench.engine.tasks.complete(task_id, officers.justice)
+    finally:
+        event.remove(sql_engine, "before_cursor_execute", count)
+    return len(executed)
 
 
 Worker = Callable[[str, str, list[int], Barrier], float]
@@ -122,6 +154,8 @@ def _report(
 
 
 def bare_worker(url: str, _files: str, job: list[int], barrier: Barrier) -> float:
+    """``job`` = [transactions, single-row inserts in each]."""
+    transactions, inserts = job
     database = Database(url)
     insert = text(f"INSERT INTO {BARE_TABLE} (id, note) VALUES (:id, :note)")
     try:
@@ -129,9 +163,10 @@ def bare_worker(url: str, _files: str, job: list[int], barrier: Barrier) -> floa
             connection.execute(insert, {"id": 0, "note": "khởi động"})
         barrier.wait()
         started = time.perf_counter()
-        for number in range(job[0]):
+        for number in range(transactions):
             with database.engine.begin() as connection:
-                connection.execute(insert, {"id": number, "note": "một dòng"})
+                for _ in range(inserts):
+                    connection.execute(insert, {"id": number, "note": "một dòng"})
         return time.perf_counter() - started
     finally:
         database.dispose()
@@ -158,7 +193,8 @@ def as_measure(label: str, rates: Rates) -> Measure:
         NAME,
         setting,
         f"{rates.engine:.0f} commands/s",
-        f"{rates.bare:.0f} bare commits/s",
+        f"{rates.bare:.0f} bare commits/s ({rates.statements} inserts a transaction: "
+        f"{rates.round_trips:.0f}/s = {rates.floor_share:.0%})",
         rates.share,
         f"≥ {TARGET:.0%}",
         rates.share >= TARGET,
@@ -184,7 +220,8 @@ def main() -> int:
             print(
                 f"{label:<11} {rates.processes} process(es): engine {rates.engine:7.0f} "
                 f"commands/s   bare {rates.bare:7.0f} commits/s   share {rates.share:6.1%} "
-                f"(target ≥ {TARGET:.0%})"
+                f"(target ≥ {TARGET:.0%}); {rates.statements} single-row inserts a "
+                f"transaction {rates.round_trips:7.0f}/s = {rates.floor_share:6.1%} of bare"
             )
     return 0
 

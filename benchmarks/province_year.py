@@ -7,7 +7,10 @@ Runs ``motcua simulate``'s year (every dossier received, worked step by step,
 its timers fired by the sweep, its result returned, then verified) on
 PostgreSQL in a database of its own, and on SQLite when asked, and prints the
 dossiers per second with the extrapolated time for 900,000 dossiers against
-the three-hour target. ``quick`` runs about 300 dossiers.
+the three-hour target. The dossiers arrive at a province's density
+(``motcua simulate --density province``: as many per working hour as 900,000 a
+year), so what each simulated hour costs (the sweep, the workers meeting) weighs
+what it would in the real year. ``quick`` runs about 300 dossiers.
 """
 
 from __future__ import annotations
@@ -56,11 +59,11 @@ def run(dossiers: int, url: str | None, workers: int, sqlite: bool) -> list[Meas
     config = load_config(None)
     measures = []
     if url is not None:
-        report = simulate(config, Settings(dossiers, 2026, workers), url)
+        report = simulate(config, Settings.at_province_density(dossiers, 2026, workers), url)
         print("\n".join(report.lines()), file=sys.stderr)
         measures.append(measure(report))
     if sqlite or url is None:
-        report = simulate(config, Settings(dossiers, 2026, 1), None)
+        report = simulate(config, Settings.at_province_density(dossiers, 2026), None)
         print("\n".join(report.lines()), file=sys.stderr)
         Path(report.notes[-1].removeprefix("database: ")).unlink(missing_ok=True)
         measures.append(measure(report))

@@ -82,6 +82,17 @@ def test_a_small_year_on_sqlite_ends_closed_and_verified(tmp_path: Path) -> None
         engine.database.dispose()
 
 
+def test_at_a_province_density_the_dossiers_arrive_within_a_slice_of_the_year(
+    tmp_path: Path,
+) -> None:
+    code, output = run(environment(tmp_path), "--dossiers", "30", "--density", "province")
+    assert code == 0, output
+    check_report(output, 30)
+    window = re.search(r"arriving over ([\d.e-]+) days$", output.splitlines()[0])
+    assert window is not None, output
+    assert float(window.group(1)) == pytest.approx(365 * 30 / 900_000, rel=1e-4)
+
+
 @pytest.mark.postgres
 def test_a_small_year_on_postgresql_with_two_workers(tmp_path: Path) -> None:
     problem = postgres_problem()
@@ -105,6 +116,7 @@ def test_a_small_year_on_postgresql_with_two_workers(tmp_path: Path) -> None:
         (("--database", "sqlite:///x.db"), "give a PostgreSQL URL"),
         (("--database", "::nonsense"), "is not a database URL"),
         (("--seed", "abc"), "--seed"),
+        (("--density", "dense"), "--density"),
     ],
 )
 def test_bad_arguments_are_clear_errors(

@@ -34,10 +34,25 @@ __all__ = ["COMMANDS"]
     show_default=True,
     help="Processes, each working its own share of the dossiers (PostgreSQL only).",
 )
+@click.option(
+    "--density",
+    type=click.Choice(["year", "province"]),
+    default="year",
+    show_default=True,
+    help="year: the dossiers arrive over a whole year; province: as densely as a real "
+    "province's 900,000 a year (a slice of the year), which the extrapolation to a "
+    "province's year should use.",
+)
 @click.option("--keep", is_flag=True, help="Keep the PostgreSQL database afterwards.")
 @pass_config
 def simulate(
-    config: Config, dossiers: int, database: str | None, seed: int, workers: int, keep: bool
+    config: Config,
+    dossiers: int,
+    database: str | None,
+    seed: int,
+    workers: int,
+    density: str,
+    keep: bool,
 ) -> None:
     """Live through a scaled year of a province's dossiers on a fake clock, then verify them all.
 
@@ -57,7 +72,11 @@ def simulate(
         raise click.BadParameter(
             "several workers need PostgreSQL: give --database", param_hint="--workers"
         )
-    report = run_simulation(config, Settings(dossiers, seed, workers), url, keep)
+    if density == "province":
+        settings = Settings.at_province_density(dossiers, seed, workers)
+    else:
+        settings = Settings(dossiers, seed, workers)
+    report = run_simulation(config, settings, url, keep)
     for line in report.lines():
         click.echo(line)
     if not report.ok:

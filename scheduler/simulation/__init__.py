@@ -22,12 +22,18 @@ from engine.audit.history import VerifyReport
 from engine.clock import FakeClock
 from engine.config import Config
 
-from .run import RunStats, Settings, prepare, run_workers, simulation_engine, sqlite_url
+from .run import (
+    PROVINCE_YEAR,
+    RunStats,
+    Settings,
+    prepare,
+    run_workers,
+    simulation_engine,
+    sqlite_url,
+)
 from .summary import OUTCOME_LABELS, Outcomes, read_outcomes, verify_line
 
 __all__ = ["Settings", "SimulationReport", "simulate", "PROVINCE_YEAR", "own_database", "hours"]
-
-PROVINCE_YEAR = 900_000  # dossiers a province receives in a year
 
 
 @dataclass
@@ -62,7 +68,7 @@ class SimulationReport:
         s, stats, found = self.settings, self.stats, self.outcomes
         lines = [
             f"simulated {s.dossiers} dossiers on {self.backend} with {s.workers} worker(s), "
-            f"seed {s.seed}",
+            f"seed {s.seed}, arriving over {s.days:g} days",
             f"time: {stats.seconds:.1f} s; {self.dossiers_per_second:.2f} dossiers/s; "
             f"{stats.command_count} commands, {self.commands_per_second:.1f} commands/s; "
             f"{stats.sweeps} sweeps",
