@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.store.models import ComponentRow, DossierRow, TaskRow
 
@@ -23,7 +23,7 @@ from .dossier_search import (
     dossier_query,
     encode_cursor,
 )
-from .errors import DossierNotFound, InvalidCommand, NotAuthorised
+from .errors import InvalidCommand, NotAuthorised
 from .persistence import Effects, LoadedDefinition, insert_dossier, next_dossier_code
 from .reception import (
     Reception,
@@ -41,10 +41,6 @@ if TYPE_CHECKING:
 
 __all__ = ["RuntimeService"]
 
-# The dossier page reads no workflow state: the serialized Spiff blob stays in the database.
-_VIEW_DOSSIER = (
-    select(DossierRow).where(DossierRow.code == bindparam("code")).options(defer(DossierRow.state))
-)
 _CITIZEN_ID = re.compile(r"^\d{12}$")
 _ORGANISATION_ID = re.compile(r"^\d{10}(-\d{3})?$|^\d{13}$")
 
@@ -220,9 +216,7 @@ class RuntimeService:
 
     def get(self, code: str) -> DossierView:
         with self._engine.database.read() as session:
-            row = session.scalar(_VIEW_DOSSIER, {"code": code})
-            if row is None:
-                raise DossierNotFound(f"Không tìm thấy hồ sơ {code}.", code=code)
+            row = self._engine.dossier_row(session, code, workflow=False)
             tasks = list(
                 session.scalars(
                     select(TaskRow).where(TaskRow.dossier_id == row.id).order_by(TaskRow.id)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from argon2 import PasswordHasher
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.clock import Clock, SystemClock
@@ -54,6 +54,7 @@ T = TypeVar("T")
 Check = Callable[[Dossier, ApplyContext], bool]
 READ_DOSSIER = select(DossierRow).where(DossierRow.code == bindparam("code"))
 LOCK_DOSSIER = READ_DOSSIER.with_for_update()
+READ_DOSSIER_PAGE = READ_DOSSIER.options(defer(DossierRow.state))  # no serialized workflow
 
 
 class Engine:
@@ -189,10 +190,15 @@ class Engine:
     def apply_context(self, now: datetime, seq: int, specs: ProcessSpecs | None) -> ApplyContext:
         return ApplyContext(now, seq, self.calendar, specs, self.codec, self.policy)
 
-    def dossier_row(self, session: Session, code: str, lock: bool = False) -> DossierRow:
+    def dossier_row(
+        self, session: Session, code: str, lock: bool = False, workflow: bool = True
+    ) -> DossierRow:
         """The dossier's row; with ``lock`` it is held to the end of the transaction
-        (PostgreSQL), so commands on one dossier queue up instead of failing each other."""
-        row = session.scalar(LOCK_DOSSIER if lock else READ_DOSSIER, {"code": code})
+        (PostgreSQL), so commands on one dossier queue up instead of failing each other.
+        Without ``workflow`` (a page showing the dossier) its serialized Spiff state stays
+        in the database."""
+        page = READ_DOSSIER if workflow else READ_DOSSIER_PAGE
+        row = session.scalar(LOCK_DOSSIER if lock else page, {"code": code})
         if row is None:
             raise DossierNotFound(f"Không tìm thấy hồ sơ {code}.", code=code)
         return row
