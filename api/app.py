@@ -8,7 +8,8 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, Response, redirect, render_template, request, url_for
+from flask import Flask, Response, make_response, redirect, render_template, request, url_for
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from engine.config import Config, load_config
@@ -22,6 +23,7 @@ __all__ = ["create_app", "secret_key"]
 
 log = logging.getLogger("motcua.web")
 API_PREFIX = "/api/"
+RETRY_AFTER_SECONDS = 5
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -120,6 +122,24 @@ def _register_error_handlers(app: Flask) -> None:
             return problem_from_http(error)
         status = error.code or 500
         return _page(status, _HTTP_DETAILS.get(status, error.description or ""))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def on_database_unavailable(error: DBAPIError) -> Any:
+        """The database did not answer (restarting, unreachable, locked): a 503 with
+        Retry-After, not a 500. The transaction was rolled back, unless the connection was
+        lost while committing, so the caller should look before sending a change again."""
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+        detail = (
+            "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít giây "
+            "(tải lại trang để xem thay đổi đã được ghi nhận hay chưa)."
+        )
+        if _wants_json():
+            response = problem(503, detail, code="database_unavailable")
+        else:
+            response = make_response(_page(503, detail))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def on_bug(error: Exception) -> Any:

@@ -47,6 +47,7 @@ TITLES = {
     422: "Dữ liệu không hợp lệ",
     429: "Quá nhiều yêu cầu",
     500: "Lỗi hệ thống",
+    503: "Tạm thời không phục vụ được",
 }
 
 

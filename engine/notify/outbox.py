@@ -9,11 +9,12 @@ from datetime import datetime
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from engine.config import NotificationsConfig
 from engine.definitions.organisation import Organisation
+from engine.store.direct import DirectStatement
 from engine.store.models import OutboxRow, UserRow
 
 from .intents import Notification, Recipient
@@ -22,7 +23,11 @@ from .templates import render
 __all__ = ["Address", "OutboxWriter"]
 
 OUTBOX = cast(Table, OutboxRow.__table__)
-INSERT_OUTBOX = insert(OUTBOX)
+OUTBOX_COLUMNS = (
+    "created_at", "dossier_id", "event_seq", "template", "channel", "address", "user_id",
+    "subject", "body", "status", "attempts", "next_attempt_at",
+)  # fmt: skip
+INSERT_OUTBOX = DirectStatement.insert(OUTBOX, OUTBOX_COLUMNS)
 
 
 class Address:
@@ -81,8 +86,8 @@ class OutboxWriter:
                         "next_attempt_at": now,
                     }
                 )
-        if rows:  # Core, executemany: no ORM unit of work for rows nobody reads back here
-            session.connection().execute(INSERT_OUTBOX, rows)
+        # executemany on the driver: no ORM unit of work for rows nobody reads back here
+        INSERT_OUTBOX.execute_many(session.connection(), rows)
         return len(rows)
 
     def _resolve(

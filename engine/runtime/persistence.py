@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection, Table, Update, bindparam, insert, inspect, select, update
+from sqlalchemy import Connection, Table, bindparam, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -21,6 +21,7 @@ from engine.definitions.executable import ExecutableDefinition, TaskKind
 from engine.definitions.organisation import Organisation
 from engine.digitisation.projection import dossier_columns
 from engine.notify.outbox import Address, OutboxWriter
+from engine.store.direct import DirectStatement
 from engine.store.models import (
     CounterRow,
     DefinitionRow,
@@ -162,22 +163,32 @@ class TaskFields(Protocol):
     def warned(self) -> bool: ...
 
 
-# The hot path's statements, built once: each command only binds values to them.
-OPEN_TASKS = select(TASKS).where(
-    TASKS.c.dossier_id == bindparam("dossier_id"), TASKS.c.status == "open"
+# The hot path's statements, compiled once per dialect and run on the driver's cursor
+# (engine.store.direct): each command only binds values to them.
+OPEN_TASKS = DirectStatement(
+    select(TASKS).where(TASKS.c.dossier_id == bindparam("dossier_id"), TASKS.c.status == "open")
 )
-PENDING_TIMERS = select(TIMERS.c.id, TIMERS.c.kind, TIMERS.c.task_key, TIMERS.c.due_at).where(
-    TIMERS.c.dossier_id == bindparam("dossier_id"), TIMERS.c.status == "pending"
+PENDING_TIMERS = DirectStatement(
+    select(TIMERS.c.id, TIMERS.c.kind, TIMERS.c.task_key, TIMERS.c.due_at).where(
+        TIMERS.c.dossier_id == bindparam("dossier_id"), TIMERS.c.status == "pending"
+    )
 )
-CANCEL_TIMERS = (
-    update(TIMERS)
-    .where(TIMERS.c.id.in_(bindparam("timer_ids", expanding=True)))
-    .values(status="cancelled")
+CANCEL_TIMER = DirectStatement(
+    update(TIMERS).where(TIMERS.c.id == bindparam("timer_id")).values(status="cancelled")
 )
-INSERT_TIMERS = insert(TIMERS)
-INSERT_TASKS = insert(TASKS)
-INSERT_EVENT = insert(EVENTS)
-TOUCH_TASKS = (
+TIMER_COLUMNS = ("dossier_id", "kind", "task_key", "due_at", "status", "created_at", "attempts")
+INSERT_TIMERS = DirectStatement.insert(TIMERS, TIMER_COLUMNS)
+TASK_COLUMNS = (
+    "dossier_id", "key", "spiff_id", "step_id", "kind", "name", "unit_id", "role", "status",
+    "assignee_id", "created_at", "due_at", "late", "escalation", "warned", "form_data",
+)  # fmt: skip
+INSERT_TASKS = DirectStatement.insert(TASKS, TASK_COLUMNS)
+EVENT_COLUMNS = (
+    "dossier_id", "seq", "occurred_at", "actor", "command", "payload", "state_hash",
+    "prev_hash", "hash",
+)  # fmt: skip
+INSERT_EVENT = DirectStatement.insert(EVENTS, EVENT_COLUMNS)
+TOUCH_TASKS = DirectStatement(
     update(TASKS)
     .where(TASKS.c.id == bindparam("task_id"))
     .values(
@@ -187,7 +198,7 @@ TOUCH_TASKS = (
         warned=bindparam("warned"),
     )
 )
-CLOSE_TASKS = (
+CLOSE_TASKS = DirectStatement(
     update(TASKS)
     .where(TASKS.c.id == bindparam("task_id"))
     .values(
@@ -198,14 +209,14 @@ CLOSE_TASKS = (
         form_data=bindparam("form_data"),
     )
 )
-_ROW_UPDATES: dict[frozenset[str], Update] = {}
+_ROW_UPDATES: dict[frozenset[str], DirectStatement] = {}
 
 
-def _row_update(columns: frozenset[str]) -> Update:
+def _row_update(columns: frozenset[str]) -> DirectStatement:
     """The dossier row's guarded UPDATE of these columns, built once per set of columns."""
     statement = _ROW_UPDATES.get(columns)
     if statement is None:
-        statement = (
+        statement = DirectStatement(
             update(DOSSIERS)
             .where(DOSSIERS.c.id == bindparam("row_id"))
             .where(DOSSIERS.c.version == bindparam("row_version"))
@@ -225,7 +236,7 @@ def core(session: Session) -> Connection:
 
 def open_task_rows(session: Session, dossier_id: int) -> list[TaskFields]:
     """The dossier's open tasks as plain rows (one Core select, no ORM identity map)."""
-    return list(core(session).execute(OPEN_TASKS, {"dossier_id": dossier_id}))
+    return OPEN_TASKS.rows(core(session), {"dossier_id": dossier_id})
 
 
 def dossier_from_rows(
@@ -343,7 +354,7 @@ def insert_dossier(
     session.flush()
     dossier.id = row.id
     _write_tasks(session, row.id, dossier, {})
-    session.connection().execute(INSERT_EVENT, event | {"dossier_id": row.id})
+    INSERT_EVENT.execute(session.connection(), event | {"dossier_id": row.id})
     _write_effects(session, row, dossier, effects, head.seq)
     return row
 
@@ -388,7 +399,7 @@ def sync_timers(session: Session, dossier_id: int, dossier: Dossier, ctx: ApplyC
     Python, then Core statements (cancel the unwanted, insert the missing ones)."""
     wanted = {(t.kind.value, t.task, t.due_at): t for t in desired_timers(dossier, ctx)}
     connection = session.connection()  # no autoflush: only this function writes timers
-    pending = connection.execute(PENDING_TIMERS, {"dossier_id": dossier_id})
+    pending = PENDING_TIMERS.rows(connection, {"dossier_id": dossier_id})
     have = set()
     cancelled = []
     for timer_id, kind, task_key, due_at in pending:
@@ -398,7 +409,7 @@ def sync_timers(session: Session, dossier_id: int, dossier: Dossier, ctx: ApplyC
         else:
             cancelled.append(timer_id)
     if cancelled:
-        connection.execute(CANCEL_TIMERS, {"timer_ids": cancelled})
+        CANCEL_TIMER.execute_many(connection, [{"timer_id": t} for t in cancelled])
         _mark_loaded_timers(session, cancelled, "cancelled")
     missing = [
         {
@@ -413,8 +424,7 @@ def sync_timers(session: Session, dossier_id: int, dossier: Dossier, ctx: ApplyC
         for key, spec in wanted.items()
         if key not in have
     ]
-    if missing:
-        connection.execute(INSERT_TIMERS, missing)
+    INSERT_TIMERS.execute_many(connection, missing)
 
 
 def _mark_loaded_timers(session: Session, timer_ids: list[int], status: str) -> None:
@@ -469,11 +479,11 @@ def _update_row(session: Session, row: DossierRow, values: dict[str, Any]) -> No
     version = row.version
     params = {f"new_{key}": value for key, value in changes.items()}
     params.update(row_id=row.id, row_version=version, new_version=version + 1)
-    result = session.connection().execute(_row_update(frozenset(changes)), params)
-    if result.rowcount != 1:
+    matched = _row_update(frozenset(changes)).execute(session.connection(), params)
+    if matched != 1:
         raise StaleDataError(
             f"UPDATE statement on table 'dossiers' expected to update 1 row(s); "
-            f"{result.rowcount} were matched."
+            f"{matched} were matched."
         )
     for key, value in changes.items():
         set_committed_value(row, key, value)
@@ -492,8 +502,7 @@ def _write_tasks(
         for task in opened
         if task.key not in closed_keys  # opened and closed by one command: not in an inbox
     ]
-    if inserts:
-        connection.execute(INSERT_TASKS, inserts)
+    INSERT_TASKS.execute_many(connection, inserts)
     updates = [
         {
             "task_id": existing[key],
@@ -505,8 +514,7 @@ def _write_tasks(
         for key in touched
         if (live := dossier.open_tasks.get(key)) is not None and key in existing
     ]
-    if updates:
-        connection.execute(TOUCH_TASKS, updates)
+    TOUCH_TASKS.execute_many(connection, updates)
     closures = [
         {
             "task_id": existing[closure.key],
@@ -519,8 +527,7 @@ def _write_tasks(
         for closure in closed
         if closure.key in existing
     ]
-    if closures:
-        connection.execute(CLOSE_TASKS, closures)
+    CLOSE_TASKS.execute_many(connection, closures)
 
 
 def _task_values(
@@ -561,7 +568,7 @@ def record_event(
     """Append one hash-chained event after ``head`` (a Core insert), move ``head`` to it and
     return its seq; the dossier row's own chain columns are written by the caller."""
     event = chained_event(row.code, head, dossier, command, payload, actor, now)
-    session.connection().execute(INSERT_EVENT, event | {"dossier_id": row.id})
+    INSERT_EVENT.execute(session.connection(), event | {"dossier_id": row.id})
     return head.seq
 
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, bindparam, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
+from engine.store.direct import DirectStatement
 from engine.store.models import DossierRow, TaskRow
 
 from .commands import Actor, Claim, Command, Complete, Reassign, Unclaim
@@ -38,7 +39,7 @@ LOCK_TASK_DOSSIER = (  # a task's key and its dossier's row, held to the end (Po
     .where(TaskRow.id == bindparam("task_id"))
     .with_for_update(of=DossierRow)
 )
-READ_TASK = select(TaskRow.__table__).where(TaskRow.id == bindparam("task_id"))
+READ_TASK = DirectStatement(select(TaskRow.__table__).where(TaskRow.id == bindparam("task_id")))
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class TaskService:
             self._engine.apply_to_row(session, row, command_for(key), actor)
             session.flush()
             # as stored, exactly as a later read would see it (Core: no ORM object needed)
-            task = session.connection().execute(READ_TASK, {"task_id": task_id}).one()
+            (task,) = READ_TASK.rows(session.connection(), {"task_id": task_id})
             return TaskView.of(task, row)
 
         return self._engine.in_transaction(work)

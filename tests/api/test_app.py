@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from flask.testing import FlaskClient
 
@@ -99,3 +100,27 @@ def test_the_openapi_document_is_served(client: FlaskClient) -> None:
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["info"]["title"] == "motcua"
     assert "/api/v1/health" in document["paths"]
+
+
+@pytest.mark.postgres_only
+def test_a_lost_database_connection_is_a_503_to_retry_not_a_500(
+    client: FlaskClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.store import db as db_module
+
+    from ..databases import ADMIN_URL
+
+    monkeypatch.setattr(db_module, "PING_AFTER_IDLE", 3600.0)  # no ping: the loss surfaces
+    assert client.get("/api/v1/public/dossiers/KHONG-CO").status_code == 404
+    database_name = engine.database.engine.url.database
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:  # as a server restart would
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            (database_name,),
+        )
+    response = client.get("/api/v1/public/dossiers/KHONG-CO")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.get_json()["type"].endswith("/database_unavailable")
+    assert "tạm thời không truy cập được" in response.get_json()["detail"]
+    assert client.get("/api/v1/public/dossiers/KHONG-CO").status_code == 404  # reconnected
