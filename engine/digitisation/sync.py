@@ -11,20 +11,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.definitions.organisation import Organisation
 from engine.runtime.dossier import Channel, DossierStatus, iso_utc
+from engine.store.direct import DirectStatement, WriteBatch
 from engine.store.models import ComponentRow, DossierRow
 from engine.store.models_digitisation import PortalSyncRow
 
 __all__ = ["SCHEMA", "NATIONAL_STATUS", "PortalSync", "sync_document", "idempotency_key"]
 
 SCHEMA = "motcua.portal-sync/1"
-_INSERT_SYNC = insert(PortalSyncRow)
+_INSERT_SYNC = DirectStatement.insert(
+    cast(Table, PortalSyncRow.__table__),
+    (
+        "created_at", "dossier_id", "dossier_code", "event_seq", "idempotency_key",
+        "document", "status", "attempts", "next_attempt_at",
+    ),
+)  # fmt: skip
 _COMPONENTS = (
     select(
         ComponentRow.code,
@@ -83,8 +90,10 @@ class PortalSync:
         seq: int,
         before: tuple[Any, ...] | None,
         now: datetime,
+        batch: WriteBatch | None = None,
     ) -> None:
-        """Queue the dossier as it is now, unless nothing the portal reads has changed."""
+        """Queue the dossier as it is now, unless nothing the portal reads has changed;
+        with the command's ``batch``, the row is sent with its other writes."""
         if before is not None and before == self.fingerprint(row):
             return
         document = sync_document(session, row, seq, self._organisation, self._file_link)
@@ -99,7 +108,10 @@ class PortalSync:
             "attempts": 0,
             "next_attempt_at": now,
         }
-        session.connection().execute(_INSERT_SYNC, values)  # Core: nobody reads it back here
+        if batch is None:
+            _INSERT_SYNC.execute(session.connection(), values)
+        else:
+            batch.add(_INSERT_SYNC, [values])
 
 
 def sync_document(

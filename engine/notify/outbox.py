@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Iterable
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, select
@@ -20,7 +20,7 @@ from engine.store.models import OutboxRow, UserRow
 from .intents import Notification, Recipient
 from .templates import render
 
-__all__ = ["Address", "OutboxWriter"]
+__all__ = ["Address", "OutboxWriter", "INSERT_OUTBOX"]
 
 OUTBOX = cast(Table, OutboxRow.__table__)
 OUTBOX_COLUMNS = (
@@ -54,7 +54,14 @@ class OutboxWriter:
         self._cache: dict[Recipient, tuple[float, list[Address]]] = {}
         self._lock = threading.Lock()
 
-    def write(
+    def write(self, session: Session, notifications: Iterable[Notification], **where: Any) -> int:
+        """Queue these notifications now, outside a command's writes (``where``: the
+        keywords of :meth:`rows`); how many rows."""
+        rows = self.rows(session, notifications, **where)
+        INSERT_OUTBOX.execute_many(session.connection(), rows)
+        return len(rows)
+
+    def rows(
         self,
         session: Session,
         notifications: Iterable[Notification],
@@ -63,8 +70,9 @@ class OutboxWriter:
         seq: int | None,
         applicant: Address | None,
         now: datetime,
-    ) -> int:
-        rows = []
+    ) -> list[dict[str, object]]:
+        """The outbox rows of these notifications, one per recipient (INSERT_OUTBOX's)."""
+        rows: list[dict[str, object]] = []
         for notification in notifications:
             subject, body = render(notification.template, notification.values, self._tz)
             people = self._resolve(session, notification.recipients, applicant)
@@ -86,9 +94,7 @@ class OutboxWriter:
                         "next_attempt_at": now,
                     }
                 )
-        # executemany on the driver: no ORM unit of work for rows nobody reads back here
-        INSERT_OUTBOX.execute_many(session.connection(), rows)
-        return len(rows)
+        return rows
 
     def _resolve(
         self, session: Session, recipients: Iterable[Recipient], applicant: Address | None

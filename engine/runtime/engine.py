@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
@@ -39,7 +39,7 @@ from .persistence import (
     DefinitionCache,
     Effects,
     dossier_from_rows,
-    open_task_rows,
+    open_work,
     record_event,
     save_dossier,
 )
@@ -166,9 +166,10 @@ class Engine:
         decline its command. Returns the dossier and which commands were applied.
         """
         loaded = self.definitions.get(session, row.definition_id)
-        tasks = open_task_rows(session, row.id)
-        dossier = dossier_from_rows(row, tasks, loaded, self.codec)
+        work = open_work(session, row.id)
+        dossier = dossier_from_rows(row, work.tasks, loaded, self.codec)
         head = ChainHead.of(row)  # the row object is written once, by save_dossier
+        events: list[dict[str, Any]] = []
         applied = []
         ctx = None
         for command, check in steps:
@@ -180,11 +181,11 @@ class Engine:
                 continue
             command.apply(dossier, ctx)
             payload = command.payload()
-            record_event(session, row, head, dossier, command.name, payload, actor, ctx.now)
+            record_event(events, row, head, dossier, command.name, payload, actor, ctx.now)
             applied.append(True)
         if ctx is not None and any(applied):
             effects = Effects(ctx, self.outbox, self.portal.writer)
-            save_dossier(session, row, dossier, tasks, head, effects)
+            save_dossier(session, row, dossier, work, events, head, effects)
         return dossier, applied
 
     def apply_context(self, now: datetime, seq: int, specs: ProcessSpecs | None) -> ApplyContext:

@@ -20,8 +20,8 @@ from engine.audit.chain import GENESIS, event_hash, state_hash
 from engine.definitions.executable import ExecutableDefinition, TaskKind
 from engine.definitions.organisation import Organisation
 from engine.digitisation.projection import dossier_columns
-from engine.notify.outbox import Address, OutboxWriter
-from engine.store.direct import DirectStatement
+from engine.notify.outbox import INSERT_OUTBOX, Address, OutboxWriter
+from engine.store.direct import DirectStatement, WriteBatch, Written, read_together
 from engine.store.models import (
     CounterRow,
     DefinitionRow,
@@ -49,7 +49,6 @@ __all__ = [
     "ChainHead",
     "Effects",
     "LoadedDefinition",
-    "sync_timers",
     "record_event",
     "save_dossier",
     "DefinitionCache",
@@ -57,6 +56,8 @@ __all__ = [
     "insert_dossier",
     "next_dossier_code",
     "open_task_rows",
+    "OpenWork",
+    "open_work",
 ]
 
 
@@ -239,6 +240,22 @@ def open_task_rows(session: Session, dossier_id: int) -> list[TaskFields]:
     return OPEN_TASKS.rows(core(session), {"dossier_id": dossier_id})
 
 
+@dataclass(frozen=True)
+class OpenWork:
+    """What a command on a locked dossier reads besides its row: its open tasks and its
+    pending timers (plain rows; ``PENDING_TIMERS``' columns: id, kind, task_key, due_at)."""
+
+    tasks: list[TaskFields]
+    timers: list[Any]
+
+
+def open_work(session: Session, dossier_id: int) -> OpenWork:
+    """The dossier's open tasks and pending timers, read together (one round trip)."""
+    where = {"dossier_id": dossier_id}
+    tasks, timers = read_together(core(session), (OPEN_TASKS, where), (PENDING_TIMERS, where))
+    return OpenWork(tasks, timers)
+
+
 def dossier_from_rows(
     row: DossierRow, tasks: Iterable[TaskFields], loaded: LoadedDefinition, codec: WorkflowCodec
 ) -> Dossier:
@@ -315,6 +332,7 @@ class SyncQueue(Protocol):
         seq: int,
         before: tuple[Any, ...] | None,
         now: datetime,
+        batch: WriteBatch | None = None,
     ) -> None: ...
 
 
@@ -353,9 +371,12 @@ def insert_dossier(
     session.add(row)
     session.flush()
     dossier.id = row.id
-    _write_tasks(session, row.id, dossier, {})
-    INSERT_EVENT.execute(session.connection(), event | {"dossier_id": row.id})
-    _write_effects(session, row, dossier, effects, head.seq)
+    batch = WriteBatch()
+    batch.add(INSERT_EVENT, [event | {"dossier_id": row.id}])
+    _plan_tasks(batch, row.id, dossier, {})
+    cancelled = _plan_effects(session, batch, row, dossier, OpenWork([], []), effects, head.seq)
+    batch.send(session.connection())
+    _mark_loaded_timers(session, cancelled, "cancelled")
     return row
 
 
@@ -363,28 +384,47 @@ def save_dossier(
     session: Session,
     row: DossierRow,
     dossier: Dossier,
-    task_rows: Iterable[TaskFields],
+    work: OpenWork,
+    events: list[dict[str, Any]],
     head: ChainHead,
     effects: Effects,
 ) -> None:
-    """Write the dossier after one or more recorded events (the chain now ends at ``head``):
-    row, tasks, timers, outbox, and the portal's sync outbox when what it reads has changed."""
+    """Write the dossier after the ``events`` of one or more commands (the chain now ends
+    at ``head``): the events, the row, tasks, timers, outbox, and the portal's sync outbox
+    when what it reads has changed. What to write is worked out first (the few reads it
+    needs included), then every write is sent at once (one pipeline on PostgreSQL)."""
     before = effects.sync.fingerprint(row) if effects.sync is not None else None
     values = _row_values(dossier, effects.ctx.codec)
     values.update(last_seq=head.seq, last_hash=head.hash)
-    _update_row(session, row, values)
-    _write_tasks(session, row.id, dossier, {t.key: t.id for t in task_rows})
-    _write_effects(session, row, dossier, effects, row.last_seq)
+    batch = WriteBatch()
+    batch.add(INSERT_EVENT, [event | {"dossier_id": row.id} for event in events])
+    guarded = _plan_row_update(batch, row, values)
+    _plan_tasks(batch, row.id, dossier, {t.key: t.id for t in work.tasks})
+    cancelled = _plan_effects(session, batch, row, dossier, work, effects, head.seq)
     if effects.sync is not None:
-        effects.sync.queue(session, row, row.last_seq, before, effects.ctx.now)
+        effects.sync.queue(session, row, head.seq, before, effects.ctx.now, batch)
+    batch.send(session.connection())
+    if guarded.rowcount != 1:
+        raise StaleDataError(
+            f"UPDATE statement on table 'dossiers' expected to update 1 row(s); "
+            f"{guarded.rowcount} were matched."
+        )
+    _mark_loaded_timers(session, cancelled, "cancelled")
 
 
-def _write_effects(
-    session: Session, row: DossierRow, dossier: Dossier, effects: Effects, seq: int
-) -> None:
-    sync_timers(session, row.id, dossier, effects.ctx)
+def _plan_effects(
+    session: Session,
+    batch: WriteBatch,
+    row: DossierRow,
+    dossier: Dossier,
+    work: OpenWork,
+    effects: Effects,
+    seq: int,
+) -> list[int]:
+    """Add the timers' and the outbox's writes; the ids of the timers cancelled."""
+    cancelled = _plan_timers(batch, row.id, dossier, work.timers, effects.ctx)
     applicant = Address(None, None, dossier.applicant.email, dossier.applicant.phone)
-    effects.outbox.write(
+    notifications = effects.outbox.rows(
         session,
         dossier.take_notifications(),
         dossier_id=row.id,
@@ -392,14 +432,17 @@ def _write_effects(
         applicant=applicant,
         now=effects.ctx.now,
     )
+    batch.add(INSERT_OUTBOX, notifications)
+    return cancelled
 
 
-def sync_timers(session: Session, dossier_id: int, dossier: Dossier, ctx: ApplyContext) -> None:
+def _plan_timers(
+    batch: WriteBatch, dossier_id: int, dossier: Dossier, pending: list[Any], ctx: ApplyContext
+) -> list[int]:
     """Make the pending timer rows exactly the timers the dossier needs now: a diff in
-    Python, then Core statements (cancel the unwanted, insert the missing ones)."""
+    Python against those read with the dossier, then the writes (cancel the unwanted,
+    insert the missing)."""
     wanted = {(t.kind.value, t.task, t.due_at): t for t in desired_timers(dossier, ctx)}
-    connection = session.connection()  # no autoflush: only this function writes timers
-    pending = PENDING_TIMERS.rows(connection, {"dossier_id": dossier_id})
     have = set()
     cancelled = []
     for timer_id, kind, task_key, due_at in pending:
@@ -408,9 +451,7 @@ def sync_timers(session: Session, dossier_id: int, dossier: Dossier, ctx: ApplyC
             have.add(key)
         else:
             cancelled.append(timer_id)
-    if cancelled:
-        CANCEL_TIMER.execute_many(connection, [{"timer_id": t} for t in cancelled])
-        _mark_loaded_timers(session, cancelled, "cancelled")
+    batch.add(CANCEL_TIMER, [{"timer_id": timer_id} for timer_id in cancelled])
     missing = [
         {
             "dossier_id": dossier_id,
@@ -424,7 +465,8 @@ def sync_timers(session: Session, dossier_id: int, dossier: Dossier, ctx: ApplyC
         for key, spec in wanted.items()
         if key not in have
     ]
-    INSERT_TIMERS.execute_many(connection, missing)
+    batch.add(INSERT_TIMERS, missing)
+    return cancelled
 
 
 def _mark_loaded_timers(session: Session, timer_ids: list[int], status: str) -> None:
@@ -469,40 +511,36 @@ def _row_values(dossier: Dossier, codec: WorkflowCodec) -> dict[str, Any]:
     return values
 
 
-def _update_row(session: Session, row: DossierRow, values: dict[str, Any]) -> None:
-    """One Core UPDATE of the columns that changed (and any the caller set on the row),
-    guarded by the version column exactly as the ORM's optimistic check; the row object
-    is then marked as stored, so the session has nothing left to flush for it."""
+def _plan_row_update(batch: WriteBatch, row: DossierRow, values: dict[str, Any]) -> Written:
+    """One UPDATE of the columns that changed (and any the caller set on the row), guarded
+    by the version column exactly as the ORM's optimistic check (the caller checks that
+    it matched one row). The row object is marked as stored, so the session has nothing
+    left to flush for it and what is computed from it next sees the new values."""
     pending = {key: getattr(row, key) for key in inspect(row).committed_state}
     changes = pending | {key: v for key, v in values.items() if v != getattr(row, key)}
     changes.pop("version", None)
     version = row.version
     params = {f"new_{key}": value for key, value in changes.items()}
     params.update(row_id=row.id, row_version=version, new_version=version + 1)
-    matched = _row_update(frozenset(changes)).execute(session.connection(), params)
-    if matched != 1:
-        raise StaleDataError(
-            f"UPDATE statement on table 'dossiers' expected to update 1 row(s); "
-            f"{matched} were matched."
-        )
+    guarded = batch.add_one(_row_update(frozenset(changes)), params)
     for key, value in changes.items():
         set_committed_value(row, key, value)
     set_committed_value(row, "version", version + 1)
+    return guarded
 
 
-def _write_tasks(
-    session: Session, dossier_id: int, dossier: Dossier, existing: dict[str, int]
+def _plan_tasks(
+    batch: WriteBatch, dossier_id: int, dossier: Dossier, existing: dict[str, int]
 ) -> None:
-    """Insert the opened tasks, update the touched and the closed ones (Core, executemany)."""
+    """Insert the opened tasks, update the touched and the closed ones (executemany)."""
     opened, closed, touched = dossier.take_changes()
     closed_keys = {c.key for c in closed}
-    connection = session.connection()
     inserts = [
         _task_values(dossier_id, task, dossier.open_tasks.get(task.key), task.key in touched)
         for task in opened
         if task.key not in closed_keys  # opened and closed by one command: not in an inbox
     ]
-    INSERT_TASKS.execute_many(connection, inserts)
+    batch.add(INSERT_TASKS, inserts)
     updates = [
         {
             "task_id": existing[key],
@@ -514,7 +552,7 @@ def _write_tasks(
         for key in touched
         if (live := dossier.open_tasks.get(key)) is not None and key in existing
     ]
-    TOUCH_TASKS.execute_many(connection, updates)
+    batch.add(TOUCH_TASKS, updates)
     closures = [
         {
             "task_id": existing[closure.key],
@@ -527,7 +565,7 @@ def _write_tasks(
         for closure in closed
         if closure.key in existing
     ]
-    CLOSE_TASKS.execute_many(connection, closures)
+    batch.add(CLOSE_TASKS, closures)
 
 
 def _task_values(
@@ -556,7 +594,7 @@ def _task_values(
 
 
 def record_event(
-    session: Session,
+    events: list[dict[str, Any]],
     row: DossierRow,
     head: ChainHead,
     dossier: Dossier,
@@ -565,10 +603,10 @@ def record_event(
     actor: Actor,
     now: datetime,
 ) -> int:
-    """Append one hash-chained event after ``head`` (a Core insert), move ``head`` to it and
-    return its seq; the dossier row's own chain columns are written by the caller."""
+    """Chain one event after ``head`` onto ``events`` (written by :func:`save_dossier`,
+    with the dossier), move ``head`` to it and return its seq."""
     event = chained_event(row.code, head, dossier, command, payload, actor, now)
-    INSERT_EVENT.execute(session.connection(), event | {"dossier_id": row.id})
+    events.append(event)
     return head.seq
 
 

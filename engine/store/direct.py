@@ -18,7 +18,8 @@ tuples with attribute access.
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ from sqlalchemy.sql.expression import Select, UpdateBase
 
 Statement = Select[Any] | UpdateBase
 
-__all__ = ["DirectStatement"]
+__all__ = ["DirectStatement", "WriteBatch", "Written", "pipelined", "read_together"]
 
 Params = Mapping[str, Any]
 Processor = Callable[[Any], Any]
@@ -60,6 +61,39 @@ class _Compiled:
         )
 
 
+class Written:
+    """A write sent (or to be sent) to the database."""
+
+    def __init__(self, cursor: Any = None) -> None:
+        self._cursor = cursor
+
+    @property
+    def rowcount(self) -> int:
+        """How many rows it changed; inside :func:`pipelined`, known only after the block."""
+        if self._cursor is None:
+            raise RuntimeError("the write has not been sent yet")
+        return int(self._cursor.rowcount)
+
+
+@contextmanager
+def pipelined(connection: Connection) -> Iterator[None]:
+    """Send the block's writes to PostgreSQL without waiting for each answer (psycopg's
+    pipeline mode): the answers come back together at the end of the block, where row
+    counts become known and the first error is raised, as SQLAlchemy's exception type.
+    Only :class:`DirectStatement` writes belong inside (a read would wait for everything
+    sent before it; an ORM or Core statement cannot run in pipeline mode). On SQLite,
+    whose statements are function calls, the block runs as it is."""
+    pipeline = getattr(connection.connection.dbapi_connection, "pipeline", None)
+    if pipeline is None:
+        yield
+        return
+    try:
+        with pipeline():
+            yield
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise _translated(connection, "(pipelined writes)", None, error, None) from error
+
+
 class DirectStatement:
     """A Core statement compiled once per dialect, executed on the DBAPI cursor."""
 
@@ -72,9 +106,9 @@ class DirectStatement:
         """``INSERT INTO table (columns…)``, every value given, nothing returned."""
         return cls(insert(table).inline().values({c: bindparam(c) for c in columns}))
 
-    def execute(self, connection: Connection, params: Params) -> int:
-        """Run it once; the number of rows it changed."""
-        return self._run(connection, params, many=False).rowcount
+    def execute(self, connection: Connection, params: Params) -> Written:
+        """Run it once; the rows it changed are counted once the database has answered."""
+        return Written(self._run(connection, params, many=False))
 
     def execute_many(self, connection: Connection, params: Sequence[Params]) -> None:
         """Run it once for each set of parameters (the driver's executemany)."""
@@ -83,8 +117,10 @@ class DirectStatement:
 
     def rows(self, connection: Connection, params: Params) -> list[Any]:
         """Run a SELECT; its rows as named tuples of processed values."""
+        return self._fetch(connection, self._run(connection, params, many=False))
+
+    def _fetch(self, connection: Connection, cursor: Any) -> list[Any]:
         compiled = self._for(connection.dialect)
-        cursor = self._run(connection, params, many=False)
         return [compiled.read(raw) for raw in cursor.fetchall()]
 
     def _run(self, connection: Connection, params: Any, many: bool) -> Any:
@@ -112,6 +148,47 @@ class DirectStatement:
         if compiled is None:
             compiled = self._compiled[dialect.name] = _compile(self._statement, dialect)
         return compiled
+
+
+def read_together(
+    connection: Connection, *reads: tuple[DirectStatement, Params]
+) -> list[list[Any]]:
+    """Several SELECTs sent at once (one round trip on PostgreSQL, each with its own
+    snapshot, in order); the rows of each, in the order given."""
+    with pipelined(connection):
+        cursors = [statement._run(connection, params, many=False) for statement, params in reads]
+    return [
+        statement._fetch(connection, cursor)
+        for (statement, _), cursor in zip(reads, cursors, strict=True)
+    ]
+
+
+class WriteBatch:
+    """A command's writes, gathered while it works out what to write (its reads done
+    meanwhile), then sent together: pipelined on PostgreSQL, one round trip for all."""
+
+    def __init__(self) -> None:
+        self._writes: list[tuple[DirectStatement, Any, Written | None]] = []
+
+    def add(self, statement: DirectStatement, rows: Sequence[Params]) -> None:
+        """One write per row (executemany); nothing when there are no rows."""
+        if rows:
+            self._writes.append((statement, list(rows), None))
+
+    def add_one(self, statement: DirectStatement, params: Params) -> Written:
+        """One write whose row count matters: known once the batch is sent."""
+        written = Written()
+        self._writes.append((statement, params, written))
+        return written
+
+    def send(self, connection: Connection) -> None:
+        with pipelined(connection):
+            for statement, params, written in self._writes:
+                if written is None:
+                    statement.execute_many(connection, params)
+                else:
+                    written._cursor = statement._run(connection, params, many=False)
+        self._writes.clear()
 
 
 def _compile(statement: Statement, dialect: Dialect) -> _Compiled:
