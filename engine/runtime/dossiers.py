@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from engine.store.direct import DirectStatement, read_together
 from engine.store.models import ComponentRow, DossierRow, TaskRow
 
 from .commands import Actor, Resume, ReturnResult, Stop, Withdraw, postal_number
@@ -23,7 +24,7 @@ from .dossier_search import (
     dossier_query,
     encode_cursor,
 )
-from .errors import InvalidCommand, NotAuthorised
+from .errors import DossierNotFound, InvalidCommand, NotAuthorised
 from .persistence import Effects, LoadedDefinition, insert_dossier, next_dossier_code
 from .reception import (
     Reception,
@@ -38,6 +39,18 @@ from .views import DossierSummary, DossierView
 
 if TYPE_CHECKING:
     from .engine import Engine
+
+DOSSIERS = DossierRow.__table__
+TASKS = TaskRow.__table__
+READ_DOSSIER_PAGE = DirectStatement(  # every column but the serialized workflow
+    select(*(c for c in DOSSIERS.c if c.key != "state")).where(DOSSIERS.c.code == bindparam("code"))
+)
+OPEN_TASKS_OF_DOSSIER = DirectStatement(
+    select(TASKS)
+    .join(DOSSIERS, DOSSIERS.c.id == TASKS.c.dossier_id)
+    .where(DOSSIERS.c.code == bindparam("code"), TASKS.c.status == "open")
+    .order_by(TASKS.c.id)
+)
 
 __all__ = ["RuntimeService"]
 
@@ -215,14 +228,15 @@ class RuntimeService:
     # --- reading ----------------------------------------------------------------------------
 
     def get(self, code: str) -> DossierView:
+        """The dossier as its page shows it, with its open tasks (one round trip, no ORM)."""
+        where = {"code": code}
         with self._engine.database.read() as session:
-            row = self._engine.dossier_row(session, code, workflow=False)
-            tasks = list(
-                session.scalars(
-                    select(TaskRow).where(TaskRow.dossier_id == row.id).order_by(TaskRow.id)
-                )
+            rows, tasks = read_together(
+                session.connection(), (READ_DOSSIER_PAGE, where), (OPEN_TASKS_OF_DOSSIER, where)
             )
-            return DossierView.of(row, tasks)
+        if not rows:
+            raise DossierNotFound.of(code)
+        return DossierView.of(rows[0], tasks)
 
     def components(self, code: str) -> list[ComponentRow]:
         with self._engine.database.read() as session:

@@ -201,5 +201,5 @@ class Engine:
         page = READ_DOSSIER if workflow else READ_DOSSIER_PAGE
         row = session.scalar(LOCK_DOSSIER if lock else page, {"code": code})
         if row is None:
-            raise DossierNotFound(f"Không tìm thấy hồ sơ {code}.", code=code)
+            raise DossierNotFound.of(code)
         return row

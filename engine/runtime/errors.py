@@ -42,6 +42,10 @@ class DefinitionNotFound(NotFound):
 class DossierNotFound(NotFound):
     code = "dossier_not_found"
 
+    @classmethod
+    def of(cls, dossier_code: str) -> DossierNotFound:
+        return cls(f"Không tìm thấy hồ sơ {dossier_code}.", code=dossier_code)
+
 
 class TaskNotFound(NotFound):
     code = "task_not_found"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,8 @@ from sqlalchemy import Row
 from engine.store.models import DossierRow, TaskRow
 
 from .dossier import DossierStatus
+
+PlainRow = Any  # a row read by engine.store.direct: a named tuple of the table's columns
 
 __all__ = ["TaskView", "DossierView", "DossierSummary"]
 
@@ -37,7 +40,7 @@ class TaskView:
     late: bool
 
     @classmethod
-    def of(cls, task: TaskRow | Row[Any], dossier: DossierRow) -> TaskView:
+    def of(cls, task: TaskRow | Row[Any] | PlainRow, dossier: DossierRow | PlainRow) -> TaskView:
         return cls(
             id=task.id,
             key=task.key,
@@ -88,7 +91,9 @@ class DossierView:
     open_tasks: tuple[TaskView, ...]
 
     @classmethod
-    def of(cls, row: DossierRow, tasks: list[TaskRow]) -> DossierView:
+    def of(cls, row: DossierRow | PlainRow, tasks: Iterable[TaskRow | PlainRow]) -> DossierView:
+        """From the dossier's row and its tasks (ORM objects or plain rows with the same
+        columns); only the open tasks are kept."""
         return cls(
             code=row.code,
             procedure_code=row.procedure_code,
