@@ -33,6 +33,7 @@ from engine.runtime.dossier import search_text  # noqa: E402
 from engine.runtime.engine import Engine  # noqa: E402
 from engine.store.db import Database  # noqa: E402
 from engine.store.migrate import upgrade  # noqa: E402
+from engine.store.scratch import scratch_postgres  # noqa: E402
 
 __all__ = [
     "ADMIN_URL",
@@ -78,17 +79,8 @@ def bench_database(
 ) -> Iterator[str]:
     """A fresh, empty PostgreSQL database beside ``admin_url``; dropped at the end unless
     ``keep``. Yields its libpq URL."""
-    name = f"{prefix}_{os.getpid()}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with scratch_postgres(admin_url, prefix, keep) as url:
         yield url
-    finally:
-        if not keep:
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def sqlalchemy_url(url: str) -> str:

@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import psycopg
 from sqlalchemy.engine import make_url
 
 from engine.audit.history import VerifyReport
 from engine.clock import FakeClock
 from engine.config import Config
+from engine.store.scratch import scratch_postgres
 
 from .run import (
     PROVINCE_YEAR,
@@ -136,20 +136,10 @@ def _simulate(config: Config, url: str, settings: Settings, backend: str) -> Sim
 
 @contextmanager
 def own_database(admin_url: str, keep: bool = False) -> Iterator[str]:
-    """A new PostgreSQL database beside the one ``admin_url`` names; dropped unless ``keep``."""
-    plain = make_url(admin_url).set(drivername="postgresql")
-    name = f"motcua_sim_{os.getpid()}_{time.time_ns() % 10**6}"
-    conninfo = plain.render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield plain.set(database=name, drivername="postgresql+psycopg").render_as_string(
-            hide_password=False
-        )
-    finally:
-        if not keep:
-            with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """A new PostgreSQL database beside the one ``admin_url`` names; dropped unless ``keep``.
+    Yields its SQLAlchemy URL."""
+    with scratch_postgres(admin_url, "motcua_sim", keep) as url:
+        yield url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 def _remove_sqlite(url: str) -> None:
