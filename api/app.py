@@ -113,8 +113,12 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def on_domain_error(error: DomainError) -> Any:
         if _wants_json():
-            return problem_from_domain(error)
-        return _page(status_of(error), error.message)
+            response = problem_from_domain(error)
+        else:
+            response = make_response(_page(status_of(error), error.message))
+        if response.status_code == 503:
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException) -> Any:

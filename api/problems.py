@@ -14,6 +14,7 @@ from engine.runtime.errors import (
     InvalidCommand,
     NotAuthorised,
     NotFound,
+    Unavailable,
 )
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
 
 # Most specific first.
 STATUS_OF: tuple[tuple[type[DomainError], int], ...] = (
+    (Unavailable, 503),
     (NotFound, 404),
     (Conflict, 409),
     (NotAuthorised, 403),

@@ -453,6 +453,7 @@ class PaymentNotices(MethodView):
     @blp.alt_response(403, response="FORBIDDEN")
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, args: dict[str, Any]) -> dict[str, Any]:
         """Thông báo nộp phí: an order with the payment gateway for the dossier's fee; the
         citizen pays at `checkout_url` (a pending order is given again, not duplicated)."""

@@ -10,6 +10,7 @@ from engine.runtime.errors import (
     InvalidTransition,
     NotAuthorised,
     NotFound,
+    Unavailable,
 )
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "ResultAlreadyAttached",
     "PaymentNotFound",
     "PaymentUnavailable",
+    "GatewayUnreachable",
     "AlreadyPaid",
     "NoticeRejected",
 ]
@@ -65,6 +67,12 @@ class PaymentUnavailable(DomainError):
     """No payment gateway is configured, or the procedure has no fee."""
 
     code = "payment_unavailable"
+
+
+class GatewayUnreachable(PaymentUnavailable, Unavailable):
+    """The payment gateway did not answer: the order is marked failed; try again later."""
+
+    code = "gateway_unreachable"
 
 
 class AlreadyPaid(Conflict):

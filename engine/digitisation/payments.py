@@ -42,7 +42,13 @@ from engine.store.models import DossierRow
 from engine.store.models_digitisation import PaymentNoticeRow, PaymentRow
 
 from .commands import PAYMENT_METHODS, RecordPayment
-from .errors import AlreadyPaid, NoticeRejected, PaymentNotFound, PaymentUnavailable
+from .errors import (
+    AlreadyPaid,
+    GatewayUnreachable,
+    NoticeRejected,
+    PaymentNotFound,
+    PaymentUnavailable,
+)
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
@@ -308,7 +314,7 @@ class PaymentService:
         except (OSError, urllib.error.URLError, ValueError, KeyError) as error:
             problem = f"{type(error).__name__}: {error}"
             self._engine.in_transaction(lambda s: _failed(s, order.order_ref, problem, self._now()))
-            raise PaymentUnavailable(
+            raise GatewayUnreachable(
                 "Cổng thanh toán không phản hồi; vui lòng thử lại sau.", order=order.order_ref
             ) from error
         self._engine.in_transaction(lambda s: _opened(s, checkout, gateway.name, self._now()))

@@ -17,6 +17,7 @@ __all__ = [
     "NotAuthorised",
     "InvalidCommand",
     "DecisionNotAllowed",
+    "Unavailable",
 ]
 
 
@@ -53,6 +54,12 @@ class TaskNotFound(NotFound):
 
 class UserNotFound(NotFound):
     code = "user_not_found"
+
+
+class Unavailable(DomainError):
+    """A service the request needs did not answer; nothing was done, try again later."""
+
+    code = "unavailable"
 
 
 class Conflict(DomainError):

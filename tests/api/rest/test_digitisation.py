@@ -367,3 +367,18 @@ def test_administrators_see_the_outbox_and_retry_dead_letters(
     assert rest.get_json() == {"requeued": len(dead) - 1}
     after = client.get("/api/v1/admin/sync", headers=auth("quantri")).get_json()
     assert after["counts"]["dead"] == 0 and after["dead"] == []
+
+
+def test_an_unreachable_gateway_is_a_503_to_retry_and_the_order_is_kept_as_failed(
+    client: FlaskClient, auth: Auth, correction: str, rest_engine: Engine, clock: FakeClock
+) -> None:
+    fake = FakeGateway(SECRET, clock)
+    with fake.running():
+        closed = fake.url  # nothing listens there once the fake has stopped
+    rest_engine.payments.gateway = HmacGateway(closed, "UBNDXA", SECRET, name="thu-nghiem")
+    made = act(client, auth, "tiepnhan", "/api/v1/payments/notices", {"dossier_code": correction})
+    assert assert_problem(made, 503)["type"].endswith("/gateway_unreachable")
+    assert made.headers["Retry-After"] == "5"
+    assert "không phản hồi" in made.get_json()["detail"]
+    (order,) = rest_engine.payments.payments(correction)
+    assert order["status"] == "failed"
