@@ -35,10 +35,13 @@ from .deadlines import DeadlinePolicy
 from .dossier import ApplyContext, BusinessCalendar, Dossier
 from .errors import DossierNotFound, VersionConflict
 from .persistence import (
+    BY_CODE,
     ChainHead,
     DefinitionCache,
     Effects,
+    OpenWork,
     dossier_from_rows,
+    lock_dossier,
     open_work,
     record_event,
     save_dossier,
@@ -138,8 +141,10 @@ class Engine:
             raise
 
     def _execute(self, session: Session, code: str, command: Command, actor: Actor) -> Dossier:
-        row = self.dossier_row(session, code, lock=True)
-        return self.apply_to_row(session, row, command, actor)
+        locked = lock_dossier(session, BY_CODE, {"code": code})
+        if locked is None:
+            raise DossierNotFound.of(code)
+        return self.apply_to_row(session, locked.row, command, actor, work=locked.work)
 
     def apply_to_row(
         self,
@@ -148,9 +153,11 @@ class Engine:
         command: Command,
         actor: Actor,
         check: Check | None = None,
+        work: OpenWork | None = None,
     ) -> Dossier:
-        """Load, authorize, apply, persist; ``check`` may decline (then nothing is written)."""
-        dossier, _ = self.apply_in_turn(session, row, [(command, check)], actor)
+        """Load, authorize, apply, persist; ``check`` may decline (then nothing is written).
+        ``work``: the row's open tasks and timers when read with its lock."""
+        dossier, _ = self.apply_in_turn(session, row, [(command, check)], actor, work)
         return dossier
 
     def apply_in_turn(
@@ -159,6 +166,7 @@ class Engine:
         row: DossierRow,
         steps: list[tuple[Command, Check | None]],
         actor: Actor,
+        work: OpenWork | None = None,
     ) -> tuple[Dossier, list[bool]]:
         """Several commands on one loaded dossier, one event each, one write at the end.
 
@@ -166,7 +174,8 @@ class Engine:
         decline its command. Returns the dossier and which commands were applied.
         """
         loaded = self.definitions.get(session, row.definition_id)
-        work = open_work(session, row.id)
+        if work is None:
+            work = open_work(session, row.id)
         dossier = dossier_from_rows(row, work.tasks, loaded, self.codec)
         head = ChainHead.of(row)  # the row object is written once, by save_dossier
         events: list[dict[str, Any]] = []

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection, Table, bindparam, inspect, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -58,6 +58,11 @@ __all__ = [
     "open_task_rows",
     "OpenWork",
     "open_work",
+    "Locator",
+    "Locked",
+    "BY_CODE",
+    "BY_TASK",
+    "lock_dossier",
 ]
 
 
@@ -254,6 +259,78 @@ def open_work(session: Session, dossier_id: int) -> OpenWork:
     where = {"dossier_id": dossier_id}
     tasks, timers = read_together(core(session), (OPEN_TASKS, where), (PENDING_TIMERS, where))
     return OpenWork(tasks, timers)
+
+
+@dataclass(frozen=True)
+class Locator:
+    """How a command finds its dossier: the row lock, and its open work's reads, all
+    keyed by the same parameter (the dossier's code, or one of its tasks' id)."""
+
+    lock: DirectStatement
+    tasks: DirectStatement
+    timers: DirectStatement
+
+
+def _locator(dossier_id: Any, lock: Select[Any]) -> Locator:
+    return Locator(
+        DirectStatement(lock.with_for_update(of=DOSSIERS)),
+        DirectStatement(
+            select(TASKS).where(TASKS.c.dossier_id == dossier_id, TASKS.c.status == "open")
+        ),
+        DirectStatement(
+            select(TIMERS.c.id, TIMERS.c.kind, TIMERS.c.task_key, TIMERS.c.due_at).where(
+                TIMERS.c.dossier_id == dossier_id, TIMERS.c.status == "pending"
+            )
+        ),
+    )
+
+
+_FOUND = TASKS.alias("found")
+BY_CODE = _locator(
+    select(DOSSIERS.c.id).where(DOSSIERS.c.code == bindparam("code")).scalar_subquery(),
+    select(DOSSIERS).where(DOSSIERS.c.code == bindparam("code")),
+)
+BY_TASK = _locator(  # the task's key comes with its dossier's row, as ``found_key``
+    select(_FOUND.c.dossier_id).where(_FOUND.c.id == bindparam("task_id")).scalar_subquery(),
+    select(DOSSIERS, _FOUND.c.key.label("found_key"))
+    .join(_FOUND, _FOUND.c.dossier_id == DOSSIERS.c.id)
+    .where(_FOUND.c.id == bindparam("task_id")),
+)
+
+
+@dataclass(frozen=True)
+class Locked:
+    row: DossierRow
+    work: OpenWork
+    task_key: str | None  # with BY_TASK: the key of the task it was found by
+
+
+def lock_dossier(session: Session, by: Locator, params: dict[str, Any]) -> Locked | None:
+    """Lock the dossier's row and read its open tasks and pending timers, in one round trip
+    (on PostgreSQL the reads run once the lock is granted, each with a snapshot of its
+    own, so they see what the lock's previous holder committed). The row is attached to
+    the session as if the ORM had loaded it. None when there is no such dossier."""
+    found, tasks, timers = read_together(
+        core(session), (by.lock, params), (by.tasks, params), (by.timers, params)
+    )
+    if not found:
+        return None
+    values = found[0]._asdict()
+    task_key = values.pop("found_key", None)
+    return Locked(_attached(session, values), OpenWork(tasks, timers), task_key)
+
+
+def _attached(session: Session, values: dict[str, Any]) -> DossierRow:
+    """The row as a persistent ORM object with these values as its stored state."""
+    held = session.identity_map.get(Session.identity_key(DossierRow, (values["id"],)))
+    if isinstance(held, DossierRow):  # loaded earlier in this session: take the fresh values
+        for column, value in values.items():
+            set_committed_value(held, column, value)
+        return held
+    row = DossierRow(**values)
+    make_transient_to_detached(row)  # no history: as though just loaded
+    session.add(row)
+    return row
 
 
 def dossier_from_rows(

@@ -23,6 +23,7 @@ from engine.store.models import DossierRow, TaskRow
 from .commands import Actor, Claim, Command, Complete, Reassign, Unclaim
 from .dossier import search_text
 from .errors import InvalidCommand, NotAuthorised, TaskNotFound
+from .persistence import BY_TASK, lock_dossier
 from .views import TaskView
 
 if TYPE_CHECKING:
@@ -33,12 +34,6 @@ __all__ = ["InboxFilter", "Page", "InboxCounts", "TaskService"]
 INBOX_KINDS = ("step", "consultation")
 WAITING_KINDS = ("wait", "supplement", "apology")
 MAX_PAGE = 200
-LOCK_TASK_DOSSIER = (  # a task's key and its dossier's row, held to the end (PostgreSQL)
-    select(DossierRow, TaskRow.key)
-    .join(TaskRow, TaskRow.dossier_id == DossierRow.id)
-    .where(TaskRow.id == bindparam("task_id"))
-    .with_for_update(of=DossierRow)
-)
 READ_TASK = DirectStatement(select(TaskRow.__table__).where(TaskRow.id == bindparam("task_id")))
 
 
@@ -118,11 +113,12 @@ class TaskService:
         find the task and lock its dossier (one statement), apply, read the task back."""
 
         def work(session: Session) -> TaskView:
-            found = session.execute(LOCK_TASK_DOSSIER, {"task_id": task_id}).first()
-            if found is None:
+            locked = lock_dossier(session, BY_TASK, {"task_id": task_id})
+            if locked is None or locked.task_key is None:
                 raise TaskNotFound(f"Không có công việc số {task_id}.", task_id=task_id)
-            row, key = found
-            self._engine.apply_to_row(session, row, command_for(key), actor)
+            row = locked.row
+            command = command_for(locked.task_key)
+            self._engine.apply_to_row(session, row, command, actor, work=locked.work)
             session.flush()
             # as stored, exactly as a later read would see it (Core: no ORM object needed)
             (task,) = READ_TASK.rows(session.connection(), {"task_id": task_id})
