@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from engine.runtime.commands import Claim
 from engine.runtime.engine import Engine
 from engine.runtime.errors import VersionConflict
+from engine.runtime.persistence import BY_CODE, BY_TASK, lock_dossier
 from engine.store.models import DossierRow, EventRow, TaskRow, TimerRow
 
 from .conftest import BIRTH_PAPERS, CITIZEN, Officers, open_task
@@ -107,3 +108,29 @@ def test_a_change_made_on_the_row_before_the_command_is_written_with_it(
     assert after.version > before.version and after.last_seq == before.last_seq + 1
     assert engine.history.verify(code).ok
     assert engine.tasks.get(task.id).assignee_id == officers.receiver.user_id
+
+
+def test_locking_a_dossier_the_session_already_holds_gives_that_object_its_stored_values(
+    engine: Engine, officers: Officers, code: str
+) -> None:
+    task_id = open_task(engine, code, "tiep_nhan")
+
+    def work(session: Session) -> None:
+        held = engine.dossier_row(session, code)  # read earlier in the same transaction
+        session.connection().execute(  # stored meanwhile, behind the ORM's back
+            update(DossierRow).where(DossierRow.id == held.id).values(received_by="bưu điện")
+        )
+        locked = lock_dossier(session, BY_TASK, {"task_id": task_id})
+        assert locked is not None and locked.row is held
+        assert (held.received_by, locked.task_key) == ("bưu điện", task.key)
+        assert not session.dirty  # the fresh values are its stored state, not a change
+        assert [t.id for t in locked.work.tasks] == [task_id]
+
+    task = engine.tasks.get(task_id)
+    engine.in_transaction(work)
+
+
+def test_a_task_of_no_dossier_locks_nothing(engine: Engine) -> None:
+    with engine.database.write() as session:
+        assert lock_dossier(session, BY_TASK, {"task_id": 987654}) is None
+        assert lock_dossier(session, BY_CODE, {"code": "KHONG-CO"}) is None
