@@ -108,3 +108,25 @@ def _get_when_up(url: str) -> str:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)
+
+
+def test_the_demo_serves_the_database_it_prepared(demo_env: dict[str, str], tmp_path: Path) -> None:
+    """`make demo` with the project's config: the configured database is another file."""
+    env = {**demo_env, "MOTCUA_DATABASE__URL": demo_env["MOTCUA_DATABASE__URL"] + ".other"}
+    code = build_engine(load_config(environ=demo_env)).runtime.codes()[0]
+    port = _free_port()
+    command = [sys.executable, "-c", "from api.cli import main; main()", "demo", "--keep"]
+    with (tmp_path / "demo.log").open("wb") as log:  # a pipe nobody reads would fill up
+        server = subprocess.Popen(
+            [*command, "--port", str(port)],
+            env={**os.environ, **env},
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            body = _get_when_up(f"http://127.0.0.1:{port}/api/v1/public/dossiers/{code}")
+            assert json.loads(body)["code"] == code
+        finally:
+            server.terminate()
+            server.wait(timeout=30)

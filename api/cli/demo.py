@@ -33,11 +33,9 @@ def demo(config: Config, keep: bool, no_serve: bool, host: str | None, port: int
         _prepare(demo_config, database_file)
     if no_serve:
         return
-    from .web import serve
+    from .web import run_server
 
-    click.get_current_context().invoke(
-        serve, host=host, port=port, workers=2, dev=False, no_scheduler=False
-    )
+    run_server(demo_config, host, port, workers=2, dev=False, no_scheduler=False)
 
 
 def _demo_config(config: Config) -> Config:

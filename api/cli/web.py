@@ -37,6 +37,13 @@ def serve(
     config: Config, host: str | None, port: int | None, workers: int, dev: bool, no_scheduler: bool
 ) -> None:
     """Serve the web UI and the REST API (/api/v1, OpenAPI at /api/v1/openapi.json)."""
+    run_server(config, host, port, workers, dev, no_scheduler)
+
+
+def run_server(
+    config: Config, host: str | None, port: int | None, workers: int, dev: bool, no_scheduler: bool
+) -> None:
+    """Serve ``config``'s database: what ``motcua serve`` and ``motcua demo`` run."""
     bind_host = host or config.web.host
     bind_port = port or config.web.port
     with_scheduler = config.scheduler.in_process and not no_scheduler
