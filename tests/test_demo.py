@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -123,10 +124,21 @@ def test_the_demo_serves_the_database_it_prepared(demo_env: dict[str, str], tmp_
             cwd=REPO,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # gunicorn's workers with it, for the cleanup
         )
         try:
             body = _get_when_up(f"http://127.0.0.1:{port}/api/v1/public/dossiers/{code}")
             assert json.loads(body)["code"] == code
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            _stop(server)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL to the whole group: the demo's in-process scheduler may be in
+    the middle of a job (firing the demo's timers), which a graceful stop waits for."""
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
