@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.store.direct import DirectStatement, read_together
-from engine.store.models import ComponentRow, DossierRow, TaskRow
+from engine.store.models import ComponentRow, DossierRow
 
 from .commands import Actor, Resume, ReturnResult, Stop, Withdraw, postal_number
 from .dossier import Applicant, Channel
@@ -25,7 +25,7 @@ from .dossier_search import (
     encode_cursor,
 )
 from .errors import DossierNotFound, InvalidCommand, NotAuthorised
-from .persistence import Effects, LoadedDefinition, insert_dossier, next_dossier_code
+from .persistence import BY_CODE, Effects, LoadedDefinition, insert_dossier, next_dossier_code
 from .reception import (
     Reception,
     ReceptionOutcome,
@@ -41,15 +41,8 @@ if TYPE_CHECKING:
     from .engine import Engine
 
 DOSSIERS = DossierRow.__table__
-TASKS = TaskRow.__table__
 READ_DOSSIER_PAGE = DirectStatement(  # every column but the serialized workflow
     select(*(c for c in DOSSIERS.c if c.key != "state")).where(DOSSIERS.c.code == bindparam("code"))
-)
-OPEN_TASKS_OF_DOSSIER = DirectStatement(
-    select(TASKS)
-    .join(DOSSIERS, DOSSIERS.c.id == TASKS.c.dossier_id)
-    .where(DOSSIERS.c.code == bindparam("code"), TASKS.c.status == "open")
-    .order_by(TASKS.c.id)
 )
 
 __all__ = ["RuntimeService"]
@@ -232,7 +225,7 @@ class RuntimeService:
         where = {"code": code}
         with self._engine.database.read() as session:
             rows, tasks = read_together(
-                session.connection(), (READ_DOSSIER_PAGE, where), (OPEN_TASKS_OF_DOSSIER, where)
+                session.connection(), (READ_DOSSIER_PAGE, where), (BY_CODE.tasks, where)
             )
         if not rows:
             raise DossierNotFound.of(code)

@@ -169,16 +169,25 @@ class TaskFields(Protocol):
     def warned(self) -> bool: ...
 
 
+def _open_tasks(dossier_id: Any) -> Select[Any]:
+    """A dossier's open tasks, in the order they were opened."""
+    return (
+        select(TASKS)
+        .where(TASKS.c.dossier_id == dossier_id, TASKS.c.status == "open")
+        .order_by(TASKS.c.id)
+    )
+
+
+def _pending_timers(dossier_id: Any) -> Select[Any]:
+    return select(TIMERS.c.id, TIMERS.c.kind, TIMERS.c.task_key, TIMERS.c.due_at).where(
+        TIMERS.c.dossier_id == dossier_id, TIMERS.c.status == "pending"
+    )
+
+
 # The hot path's statements, compiled once per dialect and run on the driver's cursor
 # (engine.store.direct): each command only binds values to them.
-OPEN_TASKS = DirectStatement(
-    select(TASKS).where(TASKS.c.dossier_id == bindparam("dossier_id"), TASKS.c.status == "open")
-)
-PENDING_TIMERS = DirectStatement(
-    select(TIMERS.c.id, TIMERS.c.kind, TIMERS.c.task_key, TIMERS.c.due_at).where(
-        TIMERS.c.dossier_id == bindparam("dossier_id"), TIMERS.c.status == "pending"
-    )
-)
+OPEN_TASKS = DirectStatement(_open_tasks(bindparam("dossier_id")))
+PENDING_TIMERS = DirectStatement(_pending_timers(bindparam("dossier_id")))
 CANCEL_TIMER = DirectStatement(
     update(TIMERS).where(TIMERS.c.id == bindparam("timer_id")).values(status="cancelled")
 )
@@ -274,14 +283,8 @@ class Locator:
 def _locator(dossier_id: Any, lock: Select[Any]) -> Locator:
     return Locator(
         DirectStatement(lock.with_for_update(of=DOSSIERS)),
-        DirectStatement(
-            select(TASKS).where(TASKS.c.dossier_id == dossier_id, TASKS.c.status == "open")
-        ),
-        DirectStatement(
-            select(TIMERS.c.id, TIMERS.c.kind, TIMERS.c.task_key, TIMERS.c.due_at).where(
-                TIMERS.c.dossier_id == dossier_id, TIMERS.c.status == "pending"
-            )
-        ),
+        DirectStatement(_open_tasks(dossier_id)),
+        DirectStatement(_pending_timers(dossier_id)),
     )
 
 

@@ -110,7 +110,8 @@ class TaskService:
         self, task_id: int, actor: Actor, command_for: Callable[[str], Command]
     ) -> TaskView:
         """One command on a task's dossier and the task as it leaves it, in one transaction:
-        find the task and lock its dossier (one statement), apply, read the task back."""
+        find the task and lock its dossier, its open work read with it (one round trip),
+        apply, read the task back."""
 
         def work(session: Session) -> TaskView:
             locked = lock_dossier(session, BY_TASK, {"task_id": task_id})
