@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.config import Config, load_config
 from engine.runtime.engine import Engine
-from engine.runtime.errors import DomainError
+from engine.runtime.errors import DatabaseUnavailable, DomainError
 
 from . import auth
 from .problems import TITLES, problem, problem_from_domain, problem_from_http, status_of
@@ -130,20 +130,14 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def on_database_unavailable(error: DBAPIError) -> Any:
-        """The database did not answer (restarting, unreachable, locked): a 503 with
-        Retry-After, not a 500. The transaction was rolled back, unless the connection was
-        lost while committing, so the caller should look before sending a change again."""
+        """A database that did not answer is a 503 to retry, not a 500."""
         log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
-        detail = (
-            "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít giây "
-            "(tải lại trang để xem thay đổi đã được ghi nhận hay chưa)."
+        return on_domain_error(
+            DatabaseUnavailable(
+                "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít giây "
+                "(tải lại trang để xem thay đổi đã được ghi nhận hay chưa)."
+            )
         )
-        if _wants_json():
-            response = problem(503, detail, code="database_unavailable")
-        else:
-            response = make_response(_page(503, detail))
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
 
     @app.errorhandler(Exception)
     def on_bug(error: Exception) -> Any:

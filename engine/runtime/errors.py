@@ -18,6 +18,7 @@ __all__ = [
     "InvalidCommand",
     "DecisionNotAllowed",
     "Unavailable",
+    "DatabaseUnavailable",
 ]
 
 
@@ -60,6 +61,13 @@ class Unavailable(DomainError):
     """A service the request needs did not answer; nothing was done, try again later."""
 
     code = "unavailable"
+
+
+class DatabaseUnavailable(Unavailable):
+    """The database did not answer (restarting, unreachable, locked). The transaction was
+    rolled back, unless the connection was lost while committing: look before retrying."""
+
+    code = "database_unavailable"
 
 
 class Conflict(DomainError):

@@ -80,7 +80,7 @@ def _ping_idle_connections(engine: Engine) -> None:
     request. A connection used a moment ago is handed out at once (``pool_pre_ping``
     would ping before every transaction, one round trip each); should the database go
     down within that moment, the statement fails as it would in mid-transaction, the
-    connection is invalidated, and the caller gets :class:`DatabaseUnavailable`'s 503."""
+    connection is invalidated, and the web and REST answer 503 (``DatabaseUnavailable``)."""
 
     @event.listens_for(engine, "checkin")
     def _returned(dbapi_connection: Any, record: Any) -> None:
